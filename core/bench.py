@@ -1,0 +1,114 @@
+"""Benchmark of the book setting: prints figures, never fails on them.
+
+    python -m core.bench [--data FILE] [--iters 40] [--time-to 0.99 --preset fast]
+
+Ends with four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of
+5,000 examples), translate_ms (median of single calls) and train_peak_rss_mb (peak resident memory
+during training). ``--time-to ACC`` first trains from scratch on the book's split, evaluating every
+``--eval-every`` iterations (evaluation time excluded), and reports the training time to reach ACC.
+"""
+import argparse
+import resource
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from core import decode
+from core.config import PRESETS, preset
+from core.errors import run_cli
+from core.models import build_model
+from core.optim import Adam, clip_grads
+from core.train import encode, prepare_data
+from core.translate import translate
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux reports KiB
+
+
+def train_steps(model, optimizer, config, xs, ts, rng):
+    """Endless training iterations over shuffled epochs; yields the seconds each one took."""
+    batch = config.batch_size
+    while True:
+        order = rng.permutation(len(xs))
+        for start in range(0, len(xs) - batch + 1, batch):
+            index = order[start:start + batch]
+            tick = time.perf_counter()
+            model.forward(xs[index], ts[index])
+            model.backward()
+            clip_grads(model.grads, config.max_grad)
+            optimizer.update(model.params, model.grads)
+            yield time.perf_counter() - tick
+
+
+def time_to_accuracy(config, data, target, eval_every, max_seconds):
+    (x_train, t_train), (x_test, t_test), vocab = data
+    rng = np.random.default_rng(config.seed)
+    model = build_model(config, len(vocab.chars), rng=rng)
+    steps = train_steps(model, Adam(config.lr), config, x_train, t_train, rng)
+    clock = 0.0
+    for iteration in range(1, 10 ** 9):
+        clock += next(steps)
+        if iteration % eval_every == 0:
+            accuracy = decode.accuracy(model, x_test, t_test)
+            print(f"  iteration {iteration}: train time {clock:6.1f} s, test accuracy {accuracy:.4f}", flush=True)
+            if accuracy >= target:
+                return clock, iteration
+            if clock > max_seconds:
+                return None, iteration
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", help="book-format file (default: the built-in generator, 50,000 examples)")
+    p.add_argument("--iters", type=int, default=40, help="timed training iterations")
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--preset", choices=sorted(PRESETS), default="book")
+    p.add_argument("--time-to", type=float, help="also train until this test accuracy, e.g. 0.99")
+    p.add_argument("--eval-every", type=int, default=25)
+    p.add_argument("--max-seconds", type=float, default=300)
+    args = p.parse_args(argv)
+
+    config = preset(args.preset, **({"data": args.data} if args.data else {}))
+    train_set, test_set, vocab = prepare_data(config)
+    data = (encode(train_set, vocab, config), encode(test_set, vocab, config), vocab)
+    print(f"preset {args.preset}: hidden {config.hidden_size}, wordvec {config.wordvec_size}, "
+          f"batch {config.batch_size}, lr {config.lr}; train {len(train_set)}, test {len(test_set)}, "
+          f"vocab {len(vocab.chars)}, data {config.data}", flush=True)
+
+    if args.time_to:
+        seconds, iteration = time_to_accuracy(config, data, args.time_to, args.eval_every, args.max_seconds)
+        shown = f"{seconds:.1f}" if seconds is not None else f"not reached in {args.max_seconds:.0f}"
+        print(f"time_to_{args.time_to:g}_s: {shown} (iteration {iteration})", flush=True)
+
+    (x_train, t_train), (x_test, t_test), vocab = data
+    rng = np.random.default_rng(config.seed)
+    model = build_model(config, len(vocab.chars), rng=rng)
+    steps = train_steps(model, Adam(config.lr), config, x_train, t_train, rng)
+    times = [next(steps) for _ in range(args.warmup + args.iters)][args.warmup:]
+    train_rss = peak_rss_mb()
+
+    n_eval = min(5000, len(x_test))
+    start = time.perf_counter()
+    decode.accuracy(model, x_test[:n_eval], t_test[:n_eval])
+    eval_s = (time.perf_counter() - start) * 5000 / n_eval
+
+    text = test_set.questions[0]
+    calls = []
+    for _ in range(21):
+        start = time.perf_counter()
+        translate(model, vocab, config, text)
+        calls.append(time.perf_counter() - start)
+
+    print(f"train_s_per_iter: {statistics.median(times):.4f}")
+    print(f"eval_5000_s: {eval_s:.2f}")
+    print(f"translate_ms: {statistics.median(calls) * 1000:.1f}")
+    print(f"train_peak_rss_mb: {train_rss:.0f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

@@ -1,0 +1,39 @@
+"""Training configuration: a dataclass whose defaults are the book's setting."""
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass
+class TrainConfig:
+    model: str = "attention"        # attention | seq2seq | peeky
+    wordvec_size: int = 16
+    hidden_size: int = 256
+    batch_size: int = 128
+    lr: float = 0.001
+    max_grad: float = 5.0
+    epochs: int = 10
+    seed: int = 0                   # weights and batch order
+    data: str = "generator"         # "generator" or the path of a book-format file
+    data_size: int = 50000          # examples drawn from the generator
+    data_seed: int = 0              # generator seed
+    reverse_input: bool = True
+    loss_every: int = 10            # iterations between loss records in metrics.jsonl
+
+    def to_json(self):
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, obj):
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in obj.items() if k in known})
+
+
+# Named settings offered beside the default. "fast" trades the book's exact numbers for a quicker
+# climb: a larger learning rate reaches 99% test accuracy in fewer iterations on this task.
+PRESETS = {
+    "book": {},
+    "fast": {"lr": 0.003},
+}
+
+
+def preset(name, **overrides):
+    return TrainConfig(**{**PRESETS[name], **overrides})

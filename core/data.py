@@ -1,0 +1,157 @@
+"""Datasets in the book's format, the character vocabulary, and the book's 90/10 split.
+
+A book-format file has one example per line, ``question_answer``: the question right-padded with
+spaces to a fixed width, ``_`` the decoder's start character, e.g. ``16+75  _91  ``.
+"""
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core import dates
+from core.errors import UserError
+
+START_CHAR = "_"
+PAD_CHAR = " "
+SPLIT_SEED = 1984   # the book's seed: the same split as its sequence.py and the PyTorch reference
+
+
+@dataclass
+class Dataset:
+    questions: list                                  # unpadded input strings
+    answers: list                                    # output strings, all of one length
+    labels: list = None                              # format label per example, when known
+    examples: list = field(default=None, repr=False) # DateExample per example (generator only)
+
+    def __len__(self):
+        return len(self.questions)
+
+    def subset(self, index):
+        pick = lambda xs: None if xs is None else [xs[i] for i in index]
+        return Dataset(pick(self.questions), pick(self.answers), pick(self.labels), pick(self.examples))
+
+
+def generated(n, seed=0):
+    examples = dates.generate(n, seed)
+    return Dataset([e.question for e in examples], [e.answer for e in examples],
+                   [e.label for e in examples], examples)
+
+
+def load_file(path):
+    """Read a book-format file. Malformed lines raise UserError naming the line number."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().split("\n")
+    except FileNotFoundError:
+        raise UserError(f"data file not found: {path}")
+    except (UnicodeDecodeError, IsADirectoryError) as e:
+        raise UserError(f"cannot read data file {path}: {e}")
+    questions, answers = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        if START_CHAR not in line:
+            raise UserError(f"{path}, line {number}: no '{START_CHAR}' between question and answer: {line!r}")
+        question, answer = line.split(START_CHAR, 1)
+        if not question.strip() or not answer.strip():
+            raise UserError(f"{path}, line {number}: empty question or answer: {line!r}")
+        questions.append(question.rstrip(PAD_CHAR))
+        answers.append(answer)
+    if not questions:
+        raise UserError(f"{path}: no examples in the file")
+    length = max(map(len, answers))
+    answers = [a.ljust(length, PAD_CHAR) for a in answers]
+    labels = [_guess_label(q) for q in questions]
+    if not any(labels):
+        labels = None   # not a date file: no per-format breakdown
+    else:
+        labels = [label or "other" for label in labels]
+    return Dataset(questions, answers, labels)
+
+
+def _guess_label(question):
+    """The generator's format label of a question, for per-format accuracy on date files."""
+    parsed = dates.parse(question)
+    return parsed.label if parsed else None
+
+
+def split(dataset, seed=SPLIT_SEED, test_fraction=0.1):
+    """Shuffle with a seed; the last test_fraction is the test set (the book's split)."""
+    order = np.arange(len(dataset))
+    # The legacy generator, seeded locally, reproduces the book's shuffle exactly (global state untouched).
+    np.random.RandomState(seed).shuffle(order)
+    cut = len(order) - int(len(order) * test_fraction)
+    return dataset.subset(order[:cut]), dataset.subset(order[cut:])
+
+
+@dataclass
+class Vocab:
+    chars: str           # characters in id order
+    input_width: int     # S: questions are padded to this width
+    output_length: int   # T: answer characters generated after the start character
+
+    @classmethod
+    def for_dataset(cls, dataset, extra_chars=""):
+        chars = set(extra_chars) | {PAD_CHAR, START_CHAR}
+        for text in dataset.questions + dataset.answers:
+            chars |= set(text)
+        width = max(map(len, dataset.questions))
+        return cls("".join(sorted(chars)), width, len(dataset.answers[0]))
+
+    @property
+    def start_id(self):
+        return self.chars.index(START_CHAR)
+
+    def _ids(self):
+        return {c: i for i, c in enumerate(self.chars)}
+
+    def check_question(self, text):
+        """Raise UserError with a one-line reason when text cannot be fed to the model."""
+        if not text.strip():
+            raise UserError("the input is empty")
+        if len(text) > self.input_width:
+            raise UserError(f"the input is {len(text)} characters long; this model reads at most "
+                            f"{self.input_width}")
+        unknown = sorted(set(text) - set(self.chars))
+        if unknown:
+            shown = " ".join(repr(c) for c in unknown)
+            raise UserError(f"characters outside the model's vocabulary: {shown}")
+
+    def encode_questions(self, questions, reverse=True):
+        """Strings -> ids (N, S), right-padded with spaces, reversed as the book feeds the encoder."""
+        ids = self._ids()
+        out = np.empty((len(questions), self.input_width), dtype=np.int64)
+        for row, text in enumerate(questions):
+            try:
+                self.check_question(text)
+            except UserError as e:
+                raise UserError(f"example {row + 1} ({text!r}): {e}")
+            out[row] = [ids[c] for c in text.ljust(self.input_width, PAD_CHAR)]
+        return out[:, ::-1].copy() if reverse else out
+
+    def encode_answers(self, answers):
+        """Strings -> ids (N, 1 + T), the start character first."""
+        ids = self._ids()
+        out = np.empty((len(answers), 1 + self.output_length), dtype=np.int64)
+        for row, text in enumerate(answers):
+            text = text.ljust(self.output_length, PAD_CHAR)
+            unknown = sorted(set(text) - set(self.chars))
+            if unknown or len(text) != self.output_length:
+                raise UserError(f"answer {row + 1} ({text!r}) does not fit this model's output")
+            out[row] = [ids[c] for c in START_CHAR + text]
+        return out
+
+    def decode(self, ids):
+        return "".join(self.chars[i] for i in ids)
+
+    def to_json(self):
+        return {"chars": list(self.chars), "start_char": START_CHAR, "pad_char": PAD_CHAR,
+                "input_width": self.input_width, "output_length": self.output_length}
+
+    @classmethod
+    def from_json(cls, obj):
+        return cls("".join(obj["chars"]), int(obj["input_width"]), int(obj["output_length"]))
+
+    def save(self, path):
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(self.to_json(), f, indent=1)

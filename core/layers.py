@@ -1,0 +1,214 @@
+"""Time layers of the book's chapters 5-7, vectorised over time.
+
+Every layer has the same four parts: ``params`` and ``grads`` (dicts with the same keys), ``forward``
+and ``backward``. Shapes use the book's letters: N batch, T time steps, D input width, H hidden size,
+V vocabulary size. No dtype is fixed here: float32 in training, float64 in gradient checks.
+"""
+import numpy as np
+
+
+def sigmoid(x, out=None):
+    # tanh form: one transcendental pass and no overflow warnings for large negative x
+    out = np.multiply(x, 0.5, out=out)
+    np.tanh(out, out=out)
+    out *= 0.5
+    out += 0.5
+    return out
+
+
+class TimeEmbedding:
+    """ids (N, T) -> rows of W (N, T, D)."""
+
+    def __init__(self, W):
+        self.params = {"W": W}
+        self.grads = {"W": np.zeros_like(W)}
+        self.ids = None
+
+    def forward(self, ids):
+        self.ids = ids
+        return self.params["W"][ids]
+
+    def backward(self, dout):
+        dW = self.grads["W"]
+        dW[...] = 0
+        # add.at accumulates repeated ids, where plain fancy assignment would keep only the last one
+        np.add.at(dW, self.ids.ravel(), dout.reshape(-1, dW.shape[1]))
+        return None
+
+
+class TimeAffine:
+    """x (N, T, D) -> x @ W + b (N, T, H), one matrix product for all time steps."""
+
+    def __init__(self, W, b):
+        self.params = {"W": W, "b": b}
+        self.grads = {"W": np.zeros_like(W), "b": np.zeros_like(b)}
+        self.x = None
+
+    def forward(self, x):
+        N, T, D = x.shape
+        self.x = x
+        out = x.reshape(N * T, D) @ self.params["W"] + self.params["b"]
+        return out.reshape(N, T, -1)
+
+    def backward(self, dout):
+        N, T, D = self.x.shape
+        dout = dout.reshape(N * T, -1)
+        self.grads["W"][...] = self.x.reshape(N * T, D).T @ dout
+        self.grads["b"][...] = dout.sum(axis=0)
+        return (dout @ self.params["W"].T).reshape(N, T, D)
+
+
+class TimeSoftmaxWithLoss:
+    """scores (N, T, V), target ids (N, T) -> mean cross-entropy over the positions not ignored."""
+
+    def __init__(self, ignore_label=-1):
+        self.params, self.grads = {}, {}
+        self.ignore_label = ignore_label
+        self.cache = None
+
+    def forward(self, scores, ts):
+        N, T, V = scores.shape
+        scores = scores.reshape(N * T, V)
+        ts = ts.reshape(N * T)
+        mask = ts != self.ignore_label
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        ys = np.exp(shifted)
+        sums = ys.sum(axis=1, keepdims=True)
+        ys /= sums
+        # exact log-softmax (no "+ 1e-7" inside the log), so the gradient below is its true derivative
+        log_picked = shifted[np.arange(N * T), np.where(mask, ts, 0)] - np.log(sums[:, 0])
+        count = max(int(mask.sum()), 1)
+        loss = -np.sum(log_picked * mask) / count
+        self.cache = (ys, ts, mask, count, (N, T, V))
+        return loss
+
+    def backward(self, dout=1.0):
+        ys, ts, mask, count, shape = self.cache
+        dx = ys.copy()  # ys stays as forward left it, so backward can run twice
+        dx[np.arange(len(ts)), np.where(mask, ts, 0)] -= 1
+        dx *= (dout / count) * mask[:, None]
+        return dx.reshape(shape)
+
+
+class TimeLSTM:
+    """xs (N, T, D) -> hs (N, T, H). Gates are [f, i, o, g] blocks of width H in Wx (D, 4H), Wh (H, 4H), b.
+
+    Speed notes (the LSTM is most of the training time):
+    - Inside, every step works in a transposed, gate-major layout: one product ``W @ [x; h; 1]`` gives
+      the (4H, N) pre-activations, so each gate is a contiguous (H, N) block and the bias comes free.
+    - sigmoid(a) = (1 + tanh(a / 2)) / 2: halving the f, i, o rows of W once lets one tanh pass over
+      all four gates replace a separate sigmoid.
+    - Weight gradients are one product over all steps after the loop; only ``Wh``-sized products and
+      the gate arithmetic run per step, in preallocated buffers (fresh 15 MB arrays every call cost
+      more in page faults than the arithmetic they hold).
+    With ``stateful`` the last (h, c) carries into the next forward call (the decoder uses this).
+    """
+
+    def __init__(self, Wx, Wh, b, stateful=False):
+        self.params = {"Wx": Wx, "Wh": Wh, "b": b}
+        self.grads = {"Wx": np.zeros_like(Wx), "Wh": np.zeros_like(Wh), "b": np.zeros_like(b)}
+        self.stateful = stateful
+        self.h = self.c = None
+        self.dh = None  # gradient w.r.t. the initial h, read by an encoder that supplied it
+        self.cache = None
+        self._buffers = {}
+
+    def _buffer(self, name, shape, dtype):
+        buf = self._buffers.get(name)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = self._buffers[name] = np.empty(shape, dtype=dtype)
+        return buf
+
+    def set_state(self, h, c=None):
+        self.h, self.c = h, c
+
+    def reset_state(self):
+        self.h = self.c = None
+
+    def forward(self, xs):
+        Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        N, T, D = xs.shape
+        H = Wh.shape[0]
+        K = D + H + 1
+        dtype = np.result_type(xs, Wx)
+        half = np.ones((4 * H, 1), dtype=dtype)
+        half[:3 * H] = 0.5
+        W = np.concatenate((Wx, Wh, b[None, :])).T * half           # (4H, K)
+        # xh[:, t] = [x_t; h_(t-1); 1] as columns; xh[:, t + 1] receives h_t (the last slot only h_T).
+        # Step-minor layout (K, T + 1, N): per step a strided view BLAS takes as it is, and after the
+        # loop all steps side by side as one (K, T * N) matrix for the weight gradient.
+        xh = self._buffer("xh", (K, T + 1, N), dtype)
+        xh[:D, :T] = xs.transpose(2, 1, 0)
+        xh[D + H] = 1
+        xh[D:D + H, 0] = self.h.T if (self.stateful and self.h is not None) else 0
+        cs = self._buffer("cs", (T + 1, H, N), dtype)
+        cs[0] = self.c.T if (self.stateful and self.c is not None) else 0
+        act = self._buffer("act", (T, 4, H, N), dtype)
+        tanh_cs = self._buffer("tanh_cs", (T, H, N), dtype)
+        hs = np.empty((N, T, H), dtype=dtype)   # the output: a fresh array, safe to keep
+        a = self._buffer("a", (4 * H, N), dtype)
+        ig = self._buffer("ig", (H, N), dtype)
+        for t in range(T):
+            np.matmul(W, xh[:, t], out=a)
+            gates = act[t]
+            np.tanh(a.reshape(4, H, N), out=gates)
+            sig = gates[:3]
+            sig *= 0.5
+            sig += 0.5
+            f, i, o, g = gates
+            np.multiply(f, cs[t], out=cs[t + 1])
+            np.multiply(i, g, out=ig)
+            cs[t + 1] += ig
+            np.tanh(cs[t + 1], out=tanh_cs[t])
+            h = xh[D:D + H, t + 1]
+            np.multiply(o, tanh_cs[t], out=h)
+            hs[:, t] = h.T   # step by step: one 3-D transposing copy after the loop is 20x slower
+        self.h, self.c = hs[:, -1].copy(), cs[T].T.copy()
+        self.cache = (xh, act, cs, tanh_cs, (N, T, D, H))
+        return hs
+
+    def backward(self, dhs):
+        Wx, Wh = self.params["Wx"], self.params["Wh"]
+        xh, act, cs, tanh_cs, (N, T, D, H) = self.cache
+        K = D + H + 1
+        dtype = act.dtype
+        dA = self._buffer("dA", (4 * H, T, N), dtype)                # step-minor, like xh
+        dh = np.zeros((H, N), dtype=dtype)
+        dc = np.zeros((H, N), dtype=dtype)
+        tmp = self._buffer("tmp", (H, N), dtype)
+        for t in reversed(range(T)):
+            f, i, o, g = act[t]
+            df, di, do, dg = dA[:, t].reshape(4, H, N)
+            dh += dhs[:, t].T
+            tanh_c = tanh_cs[t]
+            np.subtract(1, o, out=tmp)             # do = dh * tanh(c) * o (1 - o)
+            tmp *= o
+            tmp *= tanh_c
+            np.multiply(dh, tmp, out=do)
+            np.multiply(tanh_c, tanh_c, out=tmp)   # dc += dh * o * (1 - tanh(c)**2)
+            np.subtract(1, tmp, out=tmp)
+            tmp *= o
+            tmp *= dh
+            dc += tmp
+            np.subtract(1, f, out=tmp)             # df = dc * c_prev * f (1 - f)
+            tmp *= f
+            tmp *= cs[t]
+            np.multiply(dc, tmp, out=df)
+            np.subtract(1, i, out=tmp)             # di = dc * g * i (1 - i)
+            tmp *= i
+            tmp *= g
+            np.multiply(dc, tmp, out=di)
+            np.multiply(g, g, out=tmp)             # dg = dc * i * (1 - g**2)
+            np.subtract(1, tmp, out=tmp)
+            tmp *= i
+            np.multiply(dc, tmp, out=dg)
+            dc *= f                                # dc_prev
+            np.matmul(Wh, dA[:, t], out=dh)        # dh_prev
+        self.dh = dh.T
+        # dW = sum over steps of [x; h; 1] dA^T: one product over all T * N columns
+        dA_all = dA.reshape(4 * H, T * N)
+        dW = xh[:, :T].reshape(K, T * N) @ dA_all.T                  # (K, 4H)
+        self.grads["Wx"][...] = dW[:D]
+        self.grads["Wh"][...] = dW[D:D + H]
+        self.grads["b"][...] = dW[D + H]
+        return (Wx @ dA_all).reshape(D, T, N).transpose(2, 1, 0)   # (N, T, D)

@@ -1,0 +1,170 @@
+"""Training: train(config, run_dir, should_stop) fills a run directory; also a command-line tool.
+
+    python -m core.train --run-dir artifacts/runs/my-run --epochs 5
+    python -m core.train --run-dir artifacts/runs/book --data ../shared/data/date.txt --epochs 3
+
+SIGTERM or SIGINT stops after the current iteration: finished epochs stay, status says "stopped".
+"""
+import argparse
+import os
+import signal
+import sys
+import time
+import traceback
+
+import numpy as np
+
+from core import data, dates, decode, runs
+from core.config import PRESETS, TrainConfig, preset
+from core.errors import UserError, run_cli
+from core.models import MODELS, build_model
+from core.optim import Adam, clip_grads
+from core.progress import ProgressBar
+
+STATUS_EVERY_S = 0.5   # how often status.json is refreshed during an epoch
+
+
+def prepare_data(config):
+    """-> (train Dataset, test Dataset, Vocab) for a config's data source, with the book's split."""
+    if config.data == "generator":
+        dataset = data.generated(config.data_size, config.data_seed)
+        vocab = data.Vocab(dates.alphabet(), dates.INPUT_WIDTH, dates.ANSWER_LENGTH)
+    else:
+        dataset = data.load_file(config.data)
+        vocab = data.Vocab.for_dataset(dataset)
+    if len(dataset) < 10:
+        raise UserError(f"the data has {len(dataset)} examples; training needs at least 10")
+    train_set, test_set = data.split(dataset)
+    return train_set, test_set, vocab
+
+
+def encode(dataset, vocab, config):
+    return vocab.encode_questions(dataset.questions, config.reverse_input), vocab.encode_answers(dataset.answers)
+
+
+def train(config, run_dir, should_stop=lambda: False, on_progress=None):
+    """Train and record everything in run_dir; returns the final status dict."""
+    train_set, test_set, vocab = prepare_data(config)
+    runs.create(run_dir, config, vocab)
+    try:
+        return _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress)
+    except Exception as e:
+        runs.write_status(run_dir, state="failed", error=f"{type(e).__name__}: {e}",
+                          traceback=traceback.format_exc())
+        raise
+
+
+def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress):
+    x_train, t_train = encode(train_set, vocab, config)
+    x_test, t_test = encode(test_set, vocab, config)
+    rng = np.random.default_rng(config.seed)
+    model = build_model(config, len(vocab.chars), dtype=np.float32, rng=rng)
+    optimizer = Adam(config.lr)
+    batch = min(config.batch_size, len(x_train))
+    iters_per_epoch = len(x_train) // batch
+    total_iters = iters_per_epoch * config.epochs
+    runs.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
+                      epochs=config.epochs, train_size=len(x_train), test_size=len(x_test))
+    train_time, iteration, last_status = 0.0, 0, 0.0
+    for epoch in range(1, config.epochs + 1):
+        order = rng.permutation(len(x_train))
+        loss_sum, loss_count = 0.0, 0
+        epoch_start = time.perf_counter()
+        for step in range(iters_per_epoch):
+            if should_stop():
+                return runs.write_status(run_dir, state="stopped", stopped_at=time.time())
+            index = order[step * batch:(step + 1) * batch]
+            tick = time.perf_counter()
+            loss = float(model.forward(x_train[index], t_train[index]))
+            model.backward()
+            clip_grads(model.grads, config.max_grad)
+            optimizer.update(model.params, model.grads)
+            train_time += time.perf_counter() - tick
+            iteration += 1
+            loss_sum, loss_count = loss_sum + loss, loss_count + 1
+            if iteration % config.loss_every == 0 or step == iters_per_epoch - 1:
+                runs.append_metric(run_dir, {"type": "loss", "iteration": iteration, "epoch": epoch,
+                                             "loss": loss_sum / loss_count, "train_time": train_time})
+                loss_sum, loss_count = 0.0, 0
+            now = time.time()
+            if now - last_status > STATUS_EVERY_S:
+                eta = train_time / iteration * (total_iters - iteration)
+                runs.write_status(run_dir, epoch=epoch - 1, iteration=iteration, eta_s=eta)
+                last_status = now
+            if on_progress:
+                on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} loss {loss:.3f}")
+        eval_start = time.perf_counter()
+        accuracy = decode.accuracy(model, x_test, t_test)
+        eval_time = time.perf_counter() - eval_start
+        runs.save_checkpoint(run_dir, epoch, model.params)
+        runs.append_metric(run_dir, {"type": "epoch", "epoch": epoch, "iteration": iteration,
+                                     "test_accuracy": accuracy, "train_time": train_time,
+                                     "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time})
+        runs.write_status(run_dir, epoch=epoch, iteration=iteration,
+                          eta_s=train_time / iteration * (total_iters - iteration))
+        if on_progress:
+            on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} test accuracy {accuracy:.4f}")
+    return runs.write_status(run_dir, state="finished", finished_at=time.time(), eta_s=0)
+
+
+def parse_args(argv=None):
+    defaults = TrainConfig()
+    p = argparse.ArgumentParser(prog="python -m core.train", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run-dir", required=True, help="directory to write (created; must not hold a run)")
+    p.add_argument("--preset", choices=sorted(PRESETS), default="book",
+                   help="named setting; explicit options below override it (default: book)")
+    p.add_argument("--data", help="book-format file (default: the built-in date generator)")
+    p.add_argument("--data-size", type=int, help=f"generator examples (default {defaults.data_size})")
+    p.add_argument("--data-seed", type=int)
+    p.add_argument("--model", choices=sorted(MODELS))
+    p.add_argument("--epochs", type=int)
+    p.add_argument("--hidden-size", type=int)
+    p.add_argument("--wordvec-size", type=int)
+    p.add_argument("--batch-size", type=int)
+    p.add_argument("--lr", type=float)
+    p.add_argument("--max-grad", type=float)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--no-reverse", action="store_true", help="feed the input in reading order")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return p.parse_args(argv)
+
+
+def config_from_args(args):
+    overrides = {k: v for k, v in vars(args).items()
+                 if v is not None and k not in ("run_dir", "preset", "no_reverse", "quiet")}
+    if args.no_reverse:
+        overrides["reverse_input"] = False
+    config = preset(args.preset, **overrides)
+    for name in ("epochs", "hidden_size", "wordvec_size", "batch_size", "data_size"):
+        if getattr(config, name) < 1:
+            raise UserError(f"--{name.replace('_', '-')} must be at least 1")
+    if config.lr <= 0 or config.max_grad <= 0:
+        raise UserError("--lr and --max-grad must be positive")
+    return config
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    config = config_from_args(args)
+    if runs.epochs(args.run_dir) or os.path.isfile(os.path.join(args.run_dir, "status.json")):
+        raise UserError(f"{args.run_dir} already holds a run; choose a new --run-dir")
+    stop = {"signal": None}
+
+    def request_stop(signum, _frame):
+        stop["signal"] = signal.Signals(signum).name
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+    bar = None if args.quiet else ProgressBar(sys.stderr)
+    status = train(config, args.run_dir, should_stop=lambda: stop["signal"] is not None,
+                   on_progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    if status["state"] == "stopped":
+        print(f"stopped by {stop['signal']}; finished epochs: {runs.epochs(args.run_dir)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))

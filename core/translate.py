@@ -1,0 +1,72 @@
+"""One string in -> the model's prediction and its attention matrix, in reading order.
+
+    python -m core.translate artifacts/demo "Tuesday, November 22, 2016"
+"""
+import argparse
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+
+from core import dates, runs
+from core.errors import run_cli
+
+
+@dataclass
+class Translation:
+    text: str               # the input as the model read it (surrounding spaces removed)
+    prediction: str         # the generated output characters
+    attention: np.ndarray   # (T, len(text)): row t = weights of output char t over input chars
+    expected: str = None    # the date the input means, when the generator's formats can read it
+
+    @property
+    def correct(self):
+        return None if self.expected is None else self.prediction.strip() == self.expected
+
+
+def translate(model, vocab, config, text):
+    """Translate one string; a bad string raises UserError with a one-line reason."""
+    text = text.strip()
+    vocab.check_question(text)
+    xs = vocab.encode_questions([text], config.reverse_input)
+    ids = model.generate(xs, vocab.start_id, vocab.output_length)[0]
+    weights = model.attention_weights[0]                      # (T, S) over the encoder's input order
+    if config.reverse_input:
+        weights = weights[:, ::-1]
+    parsed = dates.parse(text)
+    return Translation(text, vocab.decode(ids), np.ascontiguousarray(weights[:, :len(text)]),
+                       parsed.answer if parsed else None)
+
+
+SHADES = " .:-=+*#%@"
+
+
+def text_heatmap(result):
+    """The attention matrix as characters: one row per output char, one column per input char."""
+    lines = ["    " + result.text]
+    for char, row in zip(result.prediction, result.attention):
+        cells = "".join(SHADES[min(int(w * len(SHADES)), len(SHADES) - 1)] for w in row)
+        lines.append(f" {char!s:>2} {cells}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python -m core.translate", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("run_dir")
+    p.add_argument("text")
+    p.add_argument("--epoch", type=int, help="checkpoint epoch (default: the latest)")
+    args = p.parse_args(argv)
+    model, vocab, config, epoch = runs.load_model(args.run_dir, args.epoch)
+    result = translate(model, vocab, config, args.text)
+    print(result.prediction)
+    print(f"(epoch {epoch}; attention: rows are output characters, columns input characters, "
+          f"darker = more weight, '{SHADES[-1]}' >= 0.9)")
+    print(text_heatmap(result))
+    if result.expected is not None:
+        print(f"expected {result.expected}: {'correct' if result.correct else 'WRONG'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))
