@@ -43,14 +43,18 @@ def encode(dataset, vocab, config):
 
 
 def train(config, run_dir, should_stop=lambda: False, on_progress=None):
-    """Train and record everything in run_dir; returns the final status dict."""
-    train_set, test_set, vocab = prepare_data(config)
-    runs.create(run_dir, config, vocab)
+    """Train and record everything in run_dir; returns the final status dict.
+
+    Any failure, bad data included, ends as state "failed" with its error text in status.json.
+    """
+    os.makedirs(run_dir, exist_ok=True)
     try:
+        train_set, test_set, vocab = prepare_data(config)
+        runs.create(run_dir, config, vocab)
         return _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress)
-    except Exception as e:
-        runs.write_status(run_dir, state="failed", error=f"{type(e).__name__}: {e}",
-                          traceback=traceback.format_exc())
+    except BaseException as e:
+        error = str(e) if isinstance(e, UserError) else f"{type(e).__name__}: {e}"
+        runs.write_status(run_dir, state="failed", error=error, traceback=traceback.format_exc())
         raise
 
 
@@ -147,7 +151,7 @@ def config_from_args(args):
 def main(argv=None):
     args = parse_args(argv)
     config = config_from_args(args)
-    if runs.epochs(args.run_dir) or os.path.isfile(os.path.join(args.run_dir, "status.json")):
+    if os.path.isfile(os.path.join(args.run_dir, "config.json")):
         raise UserError(f"{args.run_dir} already holds a run; choose a new --run-dir")
     stop = {"signal": None}
 

@@ -1,0 +1,12 @@
+"""Attention Lab: `streamlit run app.py`. This script only sets up the page and routes."""
+import streamlit as st
+
+st.set_page_config(page_title="Attention Lab", page_icon=":material/grid_on:", layout="wide")
+
+pages = [
+    st.Page("pages/home.py", title="Runs", icon=":material/home:", default=True),
+    st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+    st.Page("pages/attention.py", title="Attention", icon=":material/grid_on:"),
+    st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,129 @@
+"""Start and stop training processes for run directories (the UI's only way to train).
+
+A training run is a separate process, ``python -m core.train``, so it survives page reloads and closed
+tabs and never blocks the web server. At most ``max_running`` runs go at once (2 cores); the check and
+the launch happen under a file lock, so two tabs pressing Start together still start only one.
+"""
+import datetime as dt
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+
+from core import runs
+from core.errors import UserError
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_children = {}   # pid -> Popen, so finished children are reaped instead of lingering as zombies
+
+
+@contextmanager
+def _start_lock(root):
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, ".start.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _reap():
+    for pid, child in list(_children.items()):
+        if child.poll() is not None:
+            del _children[pid]
+
+
+def active_runs(root):
+    """Run directories under root whose status is queued or running with a live process."""
+    _reap()
+    if not os.path.isdir(root):
+        return []
+    found = []
+    for name in sorted(os.listdir(root)):
+        run_dir = os.path.join(root, name)
+        if os.path.isfile(os.path.join(run_dir, "status.json")):
+            if runs.read_status(run_dir).get("state") in runs.ACTIVE_STATES:
+                found.append(run_dir)
+    return found
+
+
+def new_run_id(root, label="run"):
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_id, n = f"{stamp}-{label}", 2
+    while os.path.exists(os.path.join(root, run_id)):
+        run_id, n = f"{stamp}-{label}-{n}", n + 1
+    return run_id
+
+
+def config_args(config):
+    """Command-line options of core.train that reproduce a TrainConfig."""
+    args = ["--model", config.model, "--epochs", config.epochs, "--hidden-size", config.hidden_size,
+            "--wordvec-size", config.wordvec_size, "--batch-size", config.batch_size, "--lr", config.lr,
+            "--max-grad", config.max_grad, "--seed", config.seed, "--data-size", config.data_size,
+            "--data-seed", config.data_seed]
+    if config.data != "generator":
+        args += ["--data", os.path.abspath(config.data)]
+    if not config.reverse_input:
+        args.append("--no-reverse")
+    return [str(a) for a in args]
+
+
+def start(root, config, label=None, max_running=1):
+    """Launch a training process in a new run directory under root; returns its path.
+
+    Raises UserError when max_running runs are already going.
+    """
+    with _start_lock(root):
+        busy = active_runs(root)
+        if len(busy) >= max_running:
+            names = ", ".join(os.path.basename(b) for b in busy)
+            raise UserError(f"a training run is already going ({names}); stop it or wait for it to finish")
+        run_dir = os.path.join(root, new_run_id(root, label or config.model))
+        os.makedirs(run_dir)
+        log = open(os.path.join(run_dir, "train.log"), "wb")
+        child = subprocess.Popen(
+            [sys.executable, "-m", "core.train", "--run-dir", run_dir, "--quiet", *config_args(config)],
+            cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)   # its own session: a Ctrl-C on the server does not kill the run
+        log.close()
+        _children[child.pid] = child
+        # Written before the child gets going, so the next Start (or another tab) already sees it.
+        runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0)
+        return run_dir
+
+
+def _is_training_process(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"core.train" in f.read()
+    except OSError:
+        return runs.process_alive(pid)
+
+
+def stop(run_dir):
+    """Ask a run's process to stop (SIGTERM): it finishes the current iteration and says "stopped"."""
+    status = runs.read_status(run_dir)
+    pid = status.get("pid")
+    if status.get("state") not in runs.ACTIVE_STATES or not pid:
+        return False
+    if not _is_training_process(pid):   # never signal a process that merely reuses the pid
+        return False
+    try:
+        os.kill(int(pid), signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait(run_dir, timeout=None):
+    """Wait for a run started by this process to exit (tests and scripts); returns its exit code."""
+    pid = runs.read_status(run_dir).get("pid")
+    child = _children.get(pid)
+    if child is None:
+        return None
+    code = child.wait(timeout)
+    _reap()
+    return code

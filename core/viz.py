@@ -1,0 +1,68 @@
+"""Plotly figure builders: pure functions from data to go.Figure, usable without Streamlit."""
+import plotly.graph_objects as go
+
+HEATMAP_SCALE = "Blues"
+
+
+def attention_heatmap(result, title=None, spans=None):
+    """Heatmap of a Translation: rows output characters, columns input characters in reading order.
+
+    Axes are integer positions with the characters as tick labels, so repeated characters
+    ("2016-11-22" has two 1s) stay separate rows and columns. ``spans`` (one (start, end) or None per
+    output character) outlines the input characters each output character should come from.
+    """
+    weights = result.attention
+    T, S = weights.shape
+    inputs, outputs = list(result.text), list(result.prediction[:T])
+    hover = [[f"output {t + 1} '{outputs[t]}' &larr; input {s + 1} '{inputs[s]}'<br>weight {weights[t, s]:.4f}"
+              for s in range(S)] for t in range(T)]
+    fig = go.Figure(go.Heatmap(
+        z=weights.tolist(), x=list(range(S)), y=list(range(T)), zmin=0.0, zmax=1.0,
+        colorscale=HEATMAP_SCALE, colorbar={"title": "weight"}, text=hover, hoverinfo="text",
+        xgap=1, ygap=1))
+    fig.update_xaxes(tickmode="array", tickvals=list(range(S)), ticktext=[_visible(c) for c in inputs],
+                     title="input (reading order)", side="top", tickangle=0)
+    fig.update_yaxes(tickmode="array", tickvals=list(range(T)), ticktext=[_visible(c) for c in outputs],
+                     title="output", autorange="reversed")
+    for row, span in enumerate(spans or []):
+        if span:
+            fig.add_shape(type="rect", x0=span[0] - 0.5, x1=span[1] - 0.5, y0=row - 0.5, y1=row + 0.5,
+                          line={"color": "#e4572e", "width": 2})
+    fig.update_layout(title=title, height=120 + 28 * T, margin={"l": 60, "r": 20, "t": 90, "b": 20},
+                      xaxis={"constrain": "domain"})
+    return fig
+
+
+def _visible(char):
+    return "␣" if char == " " else char
+
+
+def loss_curve(records, title="Training loss"):
+    """Loss records ({"iteration", "loss"}) as a line; empty figure with a note when there are none."""
+    points = [r for r in records if r.get("type") == "loss"]
+    fig = go.Figure(go.Scatter(x=[r["iteration"] for r in points], y=[r["loss"] for r in points],
+                               mode="lines", name="loss", line={"color": "#1f77b4"}))
+    fig.update_layout(title=title, xaxis_title="iteration", yaxis_title="cross-entropy loss",
+                      height=320, margin={"l": 60, "r": 20, "t": 50, "b": 40})
+    if not points:
+        _note(fig, "no loss recorded yet")
+    return fig
+
+
+def accuracy_curves(series, title="Test accuracy per epoch", y_title="test accuracy"):
+    """series: {name: [(epoch, value), ...]} drawn as overlaid lines with markers, y from 0 to 1."""
+    fig = go.Figure()
+    for name, points in series.items():
+        fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
+                                 mode="lines+markers", name=name))
+    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title=y_title, yaxis_range=[0, 1.02],
+                      height=340, margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h"})
+    fig.update_xaxes(dtick=1)
+    if not any(series.values()):
+        _note(fig, "no finished epoch yet")
+    return fig
+
+
+def _note(fig, text):
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font={"size": 14, "color": "#888"})

@@ -1,0 +1,46 @@
+"""Attention: type a date, see the prediction and where each output character looked."""
+import pandas as pd
+import streamlit as st
+
+import ui
+from core import viz
+from core.errors import UserError
+
+st.title("Attention")
+run = ui.run_picker("attention.run")
+if run is None:
+    st.stop()
+with st.sidebar:
+    epoch = ui.epoch_picker(run["path"], "attention.epoch")
+
+if "attention.text" not in st.session_state:
+    st.session_state["attention.text"] = ui.EXAMPLES[0]
+text = st.text_input("Input", key="attention.text", max_chars=100,
+                     help="A date in any of the formats below, or any string the model's vocabulary allows.")
+ui.example_buttons("attention.example", "attention.text")
+
+try:
+    result = ui.translate(run["path"], epoch, text)
+except UserError as e:
+    ui.show_user_error(e)
+    st.stop()
+
+left, right = st.columns([1, 2])
+left.metric("Prediction", result.prediction, border=True)
+if result.expected is None:
+    right.info("The generator's formats cannot read this input, so there is no known right answer.")
+elif result.correct:
+    right.success(f"Correct: the input means {result.expected}.")
+else:
+    right.error(f"Wrong: the input means {result.expected}, the model wrote {result.prediction}.")
+
+figure = viz.attention_heatmap(result, title=f"{run['run']}, epoch {epoch}")
+st.plotly_chart(figure, key="attention.heatmap", config={"toImageButtonOptions": {"filename": "attention"}})
+st.caption("Rows: output characters. Columns: input characters in reading order. Hover a cell for its "
+           "exact weight; the camera icon in the chart's toolbar saves it as PNG.")
+
+matrix = pd.DataFrame(result.attention,
+                      index=[f"{t + 1}:{c}" for t, c in enumerate(result.prediction)],
+                      columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
+st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
+                   file_name="attention.csv", mime="text/csv", key="attention.csv")

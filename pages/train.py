@@ -1,0 +1,115 @@
+"""Train: start a run in a background process and watch it live."""
+import os
+
+import streamlit as st
+
+import ui
+from core import data, jobs, runs, viz
+from core.config import PRESETS, preset
+from core.errors import UserError
+from core.models import MODELS
+
+REFRESH_S = 1.5
+
+st.title("Train")
+
+with st.form("train.form"):
+    source = st.radio("Data", ["Built-in date generator", "Upload a file", "File on the server"],
+                      horizontal=True, key="train.source")
+    c1, c2 = st.columns(2)
+    size = c1.number_input("Generator examples", 100, 1_000_000, 50_000, step=1000, key="train.size")
+    upload = c2.file_uploader("Book-format file (question_answer per line)", key="train.upload")
+    path = c2.text_input("Server path", "", key="train.path", placeholder="../shared/data/date.txt")
+    st.caption("Model and training. The defaults are the book's setting; 'fast' raises the learning rate.")
+    c1, c2, c3, c4 = st.columns(4)
+    preset_name = c1.selectbox("Preset", list(PRESETS), key="train.preset")
+    model = c2.selectbox("Model", list(MODELS), key="train.model")
+    epochs = c3.number_input("Epochs", 1, 100, 5, key="train.epochs")
+    seed = c4.number_input("Seed", 0, 2**31 - 1, 0, key="train.seed")
+    defaults = preset(preset_name)
+    c1, c2, c3, c4 = st.columns(4)
+    hidden = c1.number_input("Hidden size", 4, 1024, defaults.hidden_size, key="train.hidden")
+    wordvec = c2.number_input("Embedding size", 2, 256, defaults.wordvec_size, key="train.wordvec")
+    batch = c3.number_input("Batch size", 1, 1024, defaults.batch_size, key="train.batch")
+    lr = c4.number_input("Learning rate", 1e-5, 1.0, None, format="%.4f", key="train.lr",
+                         placeholder=f"preset: {defaults.lr}")
+    started = st.form_submit_button("Start training", type="primary", key="train.start")
+
+
+def data_source():
+    """The data path of the chosen source (an upload is saved under the runs folder first)."""
+    if source == "Built-in date generator":
+        return "generator"
+    if source == "Upload a file":
+        if upload is None:
+            raise UserError("choose a file to upload first")
+        os.makedirs(os.path.join(ui.RUNS_ROOT, "uploads"), exist_ok=True)
+        target = os.path.join(ui.RUNS_ROOT, "uploads", os.path.basename(upload.name))
+        with open(target, "wb") as f:
+            f.write(upload.getvalue())
+        return target
+    if not path.strip():
+        raise UserError("type the path of a book-format file")
+    return path.strip()
+
+
+if started:
+    try:
+        source_path = data_source()
+        if source_path != "generator":
+            data.load_file(source_path)   # check it now: a bad line is reported here, with its number
+        overrides = dict(model=model, epochs=int(epochs), seed=int(seed), data=source_path,
+                         data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
+                         batch_size=int(batch))
+        if lr is not None:
+            overrides["lr"] = float(lr)
+        run_dir = jobs.start(ui.RUNS_ROOT, preset(preset_name, **overrides), label=model)
+        st.session_state["train.watch"] = run_dir
+        st.success(f"Started {os.path.basename(run_dir)}.")
+    except UserError as e:
+        ui.show_user_error(e)
+
+
+def watched_run():
+    """The run to show: a running one, else the one this tab started, else the newest."""
+    active = jobs.active_runs(ui.RUNS_ROOT)
+    if active:
+        return active[0]
+    mine = st.session_state.get("train.watch")
+    if mine and os.path.isdir(mine):
+        return mine
+    listed = sorted(runs.list_runs(ui.RUNS_ROOT), key=lambda r: r["started_at"] or 0)
+    return listed[-1]["path"] if listed else None
+
+
+@st.fragment(run_every=REFRESH_S)
+def live_view():
+    run_dir = watched_run()
+    if run_dir is None:
+        st.info("No training run yet. Set it up above and press Start.")
+        return
+    status = runs.read_status(run_dir)
+    state = status.get("state", "unknown")
+    total = status.get("total_iters") or 0
+    done = status.get("iteration", 0)
+    st.subheader(f"{os.path.basename(run_dir)}: {state}")
+    eta = status.get("eta_s")
+    label = (f"epoch {status.get('epoch', 0)}/{status.get('epochs', '?')}, iteration {done}/{total}"
+             + (f", ETA {eta:.0f} s" if eta and state == "running" else ""))
+    st.progress(min(done / total, 1.0) if total else 0.0, text=label)
+    if state in runs.ACTIVE_STATES:
+        if st.button("Stop", key="train.stop", icon=":material/stop:"):
+            jobs.stop(run_dir)
+            st.toast("Stopping after the current iteration; finished epochs stay.")
+    elif state == "failed":
+        st.error(f"The run failed: {status.get('error') or 'no error text'}")
+    elif state == "stopped":
+        st.warning(f"Stopped by request; {len(runs.epochs(run_dir))} finished epochs kept.")
+    metrics = runs.read_metrics(run_dir)
+    left, right = st.columns(2)
+    left.plotly_chart(viz.loss_curve(metrics), key="train.loss")
+    accuracy = [(r["epoch"], r["test_accuracy"]) for r in metrics if r.get("type") == "epoch"]
+    right.plotly_chart(viz.accuracy_curves({os.path.basename(run_dir): accuracy}), key="train.accuracy")
+
+
+live_view()

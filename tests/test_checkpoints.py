@@ -1,0 +1,80 @@
+"""Checkpoints: bit-identical round trip, atomic writes, clear errors for damaged or foreign files."""
+import os
+
+import numpy as np
+import pytest
+
+from core import checkpoints, runs
+from core.errors import UserError
+
+
+def test_round_trip_is_bit_identical(tmp_path):
+    rng = np.random.default_rng(0)
+    arrays = {"encoder.lstm.Wx": rng.standard_normal((3, 8)).astype(np.float32),
+              "decoder.affine.b": rng.standard_normal(5).astype(np.float32)}
+    path = str(tmp_path / "epoch_001.npz")
+    checkpoints.save(path, arrays)
+    loaded = checkpoints.load(path)
+    assert set(loaded) == set(arrays)
+    for name in arrays:
+        assert loaded[name].dtype == np.float32
+        assert loaded[name].tobytes() == arrays[name].tobytes()
+    assert os.listdir(tmp_path) == ["epoch_001.npz"]   # no temp file left behind
+
+
+def test_model_rebuilds_from_run_directory_alone(run_copy):
+    model, vocab, config, epoch = runs.load_model(run_copy)
+    stored = checkpoints.load(runs.checkpoint_path(run_copy, epoch))
+    for name, p in model.params.items():
+        assert p.tobytes() == stored[name].tobytes(), name
+
+
+def test_truncated_checkpoint_is_a_clear_error(run_copy):
+    path = runs.checkpoint_path(run_copy, runs.epochs(run_copy)[-1])
+    with open(path, "r+b") as f:
+        f.truncate(os.path.getsize(path) // 2)
+    with pytest.raises(UserError, match="corrupt or truncated"):
+        runs.load_model(run_copy)
+
+
+def test_garbage_checkpoint_is_a_clear_error(run_copy):
+    path = runs.checkpoint_path(run_copy, 1)
+    with open(path, "wb") as f:
+        f.write(b"this is not a zip file at all")
+    with pytest.raises(UserError, match="corrupt or truncated"):
+        runs.load_model(run_copy, 1)
+
+
+def test_pickled_object_arrays_are_refused(tmp_path):
+    path = str(tmp_path / "evil.npz")
+    np.savez(path, W=np.array([{"a": 1}], dtype=object))
+    with pytest.raises(UserError, match="corrupt or truncated"):
+        checkpoints.load(path)
+
+
+def test_foreign_checkpoint_names_what_does_not_fit(run_copy):
+    path = runs.checkpoint_path(run_copy, 1)
+    checkpoints.save(path, {"something.else": np.zeros(3, dtype=np.float32)})
+    with pytest.raises(UserError, match="does not fit this model"):
+        runs.load_model(run_copy, 1)
+
+
+def test_missing_epoch_and_missing_run(run_copy, tmp_path):
+    with pytest.raises(UserError, match="no checkpoint for epoch 99"):
+        runs.load_model(run_copy, 99)
+    with pytest.raises(UserError, match="run directory not found"):
+        runs.load_model(str(tmp_path / "nothing-here"))
+
+
+def test_metrics_reader_skips_a_partial_last_line(run_copy):
+    before = runs.read_metrics(run_copy)
+    with open(os.path.join(run_copy, "metrics.jsonl"), "a") as f:
+        f.write('{"type": "loss", "iterat')
+    assert runs.read_metrics(run_copy) == before
+
+
+def test_vanished_process_reads_as_failed(run_copy):
+    runs.write_status(run_copy, state="running", pid=2 ** 22 + 12345)   # no such process
+    status = runs.read_status(run_copy)
+    assert status["state"] == "failed"
+    assert "without saying so" in status["error"]

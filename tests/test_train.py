@@ -1,0 +1,87 @@
+"""Training end to end: accuracy rises, and a stopped or killed run keeps its finished epochs."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from core import dates, runs
+from core.config import TrainConfig
+from core.train import train
+from tests.conftest import PROJECT_ROOT
+
+
+def write_book_file(path, examples):
+    width = max(len(e.question) for e in examples)
+    path.write_text("".join(f"{e.question.ljust(width)}_{e.answer}\n" for e in examples))
+    return str(path)
+
+
+def test_accuracy_rises_while_training(tmp_path):
+    """A small model on ISO and M/D/YY dates: test accuracy climbs from nothing to most answers."""
+    data = write_book_file(tmp_path / "dates.txt", dates.generate(3000, seed=5, formats=["iso", "short"]))
+    config = TrainConfig(data=data, epochs=6, hidden_size=48, wordvec_size=12, batch_size=32, lr=0.01, seed=3)
+    status = train(config, str(tmp_path / "run"))
+    assert status["state"] == "finished"
+    accuracy = [r["test_accuracy"] for r in runs.read_metrics(str(tmp_path / "run")) if r["type"] == "epoch"]
+    losses = [r["loss"] for r in runs.read_metrics(str(tmp_path / "run")) if r["type"] == "loss"]
+    assert len(accuracy) == 6
+    assert accuracy[0] < 0.5 and accuracy[-1] > 0.8 and accuracy[-1] > accuracy[0] + 0.3, accuracy
+    assert losses[-1] < losses[0] / 3
+    assert runs.epochs(str(tmp_path / "run")) == [1, 2, 3, 4, 5, 6]
+
+
+def start_training(run_dir, *extra):
+    return subprocess.Popen([sys.executable, "-m", "core.train", "--run-dir", run_dir, "--quiet",
+                             "--data-size", "20000", "--hidden-size", "32", "--batch-size", "16",
+                             "--epochs", "50", *extra],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, timeout=120):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+def mid_epoch(run_dir, epochs_done):
+    status_path = os.path.join(run_dir, "status.json")
+    if len(runs.epochs(run_dir)) < epochs_done or not os.path.exists(status_path):
+        return False
+    with open(status_path) as f:
+        status = json.load(f)
+    per_epoch = status.get("iters_per_epoch") or 10 ** 9
+    return status.get("iteration", 0) > epochs_done * per_epoch + 20
+
+
+def test_sigkill_mid_epoch_leaves_finished_epochs_loadable(tmp_path):
+    run_dir = str(tmp_path / "run")
+    process = start_training(run_dir)
+    try:
+        wait_for(lambda: mid_epoch(run_dir, 1))
+    finally:
+        process.kill()
+        process.wait()
+    assert runs.epochs(run_dir) == [1]
+    model, vocab, config, epoch = runs.load_model(run_dir, 1)
+    assert epoch == 1
+    status = runs.read_status(run_dir)
+    assert status["state"] == "failed" and "without saying so" in status["error"]
+    assert not [name for name in os.listdir(os.path.join(run_dir, "checkpoints")) if name.endswith(".tmp")]
+
+
+def test_sigterm_stops_cleanly(tmp_path):
+    run_dir = str(tmp_path / "run")
+    process = start_training(run_dir)
+    wait_for(lambda: mid_epoch(run_dir, 1))
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 0, stderr
+    assert "stopped by SIGTERM" in stderr
+    status = runs.read_status(run_dir)
+    assert status["state"] == "stopped"
+    assert runs.epochs(run_dir) and runs.load_model(run_dir)

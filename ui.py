@@ -1,0 +1,99 @@
+"""The Streamlit helpers every page shares: where runs live, cached model loading, pickers.
+
+Pages stay thin: they call these and core/, and hold no NumPy math of their own.
+"""
+import os
+import threading
+import time
+
+import streamlit as st
+
+from core import runs, translate as translate_core
+from core.errors import UserError
+
+PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
+# Tests point this at a temporary directory so they never touch the real artifacts/.
+ARTIFACTS = os.environ.get("ATTENTION_LAB_ARTIFACTS", os.path.join(PROJECT_ROOT, "artifacts"))
+RUNS_ROOT = os.path.join(ARTIFACTS, "runs")
+DEMO_RUN = os.path.join(ARTIFACTS, "demo")
+
+EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
+            "TUESDAY, SEPTEMBER 25, 1984", "22 November 2016", "2016-11-22"]
+
+
+def all_runs():
+    """Summaries of the demo run and every run under RUNS_ROOT, newest first after the demo."""
+    demo = runs.list_runs(DEMO_RUN)
+    others = sorted(runs.list_runs(RUNS_ROOT), key=lambda r: r["started_at"] or 0, reverse=True)
+    return demo + others
+
+
+def run_label(summary):
+    return f"{summary['run']} ({summary['state']}, {summary['epochs']} epochs)"
+
+
+def run_picker(key, label="Run", only_with_checkpoints=True, container=None):
+    """A selectbox of runs; returns the chosen summary, or None (with a note) when there is none."""
+    where = container or st.sidebar
+    options = [r for r in all_runs() if r["epochs"] > 0 or not only_with_checkpoints]
+    if not options:
+        where.info("No run with a finished epoch yet: start one on the Train page.")
+        return None
+    by_path = {r["path"]: r for r in options}
+    path = where.selectbox(label, list(by_path), format_func=lambda p: run_label(by_path[p]), key=key)
+    return by_path[path]
+
+
+def epoch_picker(run_dir, key, label="Epoch"):
+    """A slider over a run's finished epochs, the latest selected by default."""
+    epochs = runs.epochs(run_dir)
+    if len(epochs) == 1:
+        st.caption(f"Epoch {epochs[0]} (the only finished epoch)")
+        return epochs[0]
+    if st.session_state.get(key) not in epochs:
+        st.session_state[key] = epochs[-1]
+    return st.select_slider(label, options=epochs, key=key)
+
+
+@st.cache_resource(max_entries=32, show_spinner="Loading checkpoint...")
+def _loaded(run_dir, epoch, mtime):
+    """(model, vocab, config, lock) for one checkpoint; mtime in the key reloads a replaced file.
+
+    The model keeps per-call state (LSTM buffers), and Streamlit runs sessions in threads: the lock
+    lets one translation at a time use it.
+    """
+    model, vocab, config, _ = runs.load_model(run_dir, epoch)
+    return model, vocab, config, threading.Lock()
+
+
+def load(run_dir, epoch):
+    path = runs.checkpoint_path(run_dir, epoch)
+    mtime = os.path.getmtime(path) if os.path.exists(path) else 0
+    return _loaded(run_dir, epoch, mtime)
+
+
+def translate(run_dir, epoch, text):
+    """core.translate through the cached model; raises UserError for bad text or a bad checkpoint."""
+    model, vocab, config, lock = load(run_dir, epoch)
+    with lock:
+        return translate_core.translate(model, vocab, config, text)
+
+
+def show_user_error(error):
+    st.error(str(error), icon="⚠️")
+
+
+def example_buttons(key, state_key):
+    """One button per example input; a click puts it into the text box named state_key."""
+    st.caption("Examples:")
+    columns = st.columns(4)
+    for n, example in enumerate(EXAMPLES):
+        columns[n % 4].button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
+                              args=(state_key, example), width="stretch")
+
+
+def format_time(timestamp):
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp)) if timestamp else ""
+
+
+__all__ = ["UserError"]
