@@ -1,6 +1,9 @@
 """Attention Lab: `streamlit run app.py`. This script only sets up the page and routes."""
 import streamlit as st
 
+import ui
+
+ui.mark_routed()
 st.set_page_config(page_title="Attention Lab", page_icon=":material/grid_on:", layout="wide")
 
 pages = [
@@ -9,4 +12,6 @@ pages = [
     st.Page("pages/attention.py", title="Attention", icon=":material/grid_on:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+ui.resume_deep_link()
+page.run()

@@ -21,6 +21,29 @@ EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", 
             "TUESDAY, SEPTEMBER 25, 1984", "22 November 2016", "2016-11-22"]
 
 
+def mark_routed():
+    """Called by app.py on every run: this session's pages are being run through st.navigation."""
+    st.session_state["ui.routed"] = True
+
+
+def require_router(page_file):
+    """Send a page that Streamlit ran on its own back through app.py, remembering where it was.
+
+    When a fresh server's first request is a deep link (/attention), Streamlit's legacy mode runs
+    pages/attention.py directly, with an auto-generated menu, until app.py has run once.
+    """
+    if not st.session_state.get("ui.routed"):
+        st.session_state["ui.deep_link"] = os.path.relpath(page_file, PROJECT_ROOT)
+        st.switch_page("app.py")
+
+
+def resume_deep_link():
+    """In app.py, after st.navigation: go on to the page a redirected deep link asked for."""
+    target = st.session_state.pop("ui.deep_link", None)
+    if target:
+        st.switch_page(target)
+
+
 def all_runs():
     """Summaries of the demo run and every run under RUNS_ROOT, newest first after the demo."""
     demo = runs.list_runs(DEMO_RUN)

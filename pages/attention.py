@@ -6,6 +6,7 @@ import ui
 from core import viz
 from core.errors import UserError
 
+ui.require_router(__file__)
 st.title("Attention")
 run = ui.run_picker("attention.run")
 if run is None:
@@ -32,7 +33,7 @@ if result.expected is None:
 elif result.correct:
     right.success(f"Correct: the input means {result.expected}.")
 else:
-    right.error(f"Wrong: the input means {result.expected}, the model wrote {result.prediction}.")
+    right.warning(f"Wrong: the input means {result.expected}, the model wrote {result.prediction}.")
 
 figure = viz.attention_heatmap(result, title=f"{run['run']}, epoch {epoch}")
 st.plotly_chart(figure, key="attention.heatmap", config={"toImageButtonOptions": {"filename": "attention"}})

@@ -8,6 +8,7 @@ import ui
 from core import runs, viz
 from core.errors import UserError
 
+ui.require_router(__file__)
 st.title("Compare")
 run = ui.run_picker("compare.run")
 if run is None:

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 
+ui.require_router(__file__)
 st.title("Attention Lab")
 st.markdown(
     "Attention Lab trains the attention seq2seq model of *Deep Learning from Scratch 2* (chapter 8), "

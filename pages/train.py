@@ -11,6 +11,7 @@ from core.models import MODELS
 
 REFRESH_S = 1.5
 
+ui.require_router(__file__)
 st.title("Train")
 
 with st.form("train.form"):
@@ -94,7 +95,7 @@ def live_view():
     done = status.get("iteration", 0)
     st.subheader(f"{os.path.basename(run_dir)}: {state}")
     eta = status.get("eta_s")
-    label = (f"epoch {status.get('epoch', 0)}/{status.get('epochs', '?')}, iteration {done}/{total}"
+    label = (f"{status.get('epoch', 0)} of {status.get('epochs', '?')} epochs done, iteration {done}/{total}"
              + (f", ETA {eta:.0f} s" if eta and state == "running" else ""))
     st.progress(min(done / total, 1.0) if total else 0.0, text=label)
     if state in runs.ACTIVE_STATES:

@@ -1,0 +1,142 @@
+"""The app in a real browser: Debian's Chromium driven by Playwright against `streamlit run app.py`.
+
+A missing browser fails this test (CI installs it); it never skips. Screenshots and the measured
+timings go to test-artifacts/.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from core import jobs
+from tests.conftest import PROJECT_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+OUT = os.path.join(PROJECT_ROOT, "test-artifacts")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tiny_run, artifacts):
+    port = free_port()
+    env = {**os.environ, "ATTENTION_LAB_ARTIFACTS": artifacts}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        assert time.time() < deadline, "streamlit did not become healthy"
+        assert process.poll() is None, "streamlit exited"
+        time.sleep(0.2)
+    yield url
+    for run_dir in jobs.active_runs(os.path.join(artifacts, "runs")):
+        jobs.stop(run_dir)
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: apt-get install chromium"
+    os.makedirs(OUT, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1400, "height": 1800})
+        yield page
+        browser.close()
+
+
+def record(name, seconds):
+    path = os.path.join(OUT, "browser-timings.json")
+    timings = json.load(open(path)) if os.path.exists(path) else {}
+    timings[name] = round(seconds, 3)
+    with open(path, "w") as f:
+        json.dump(timings, f, indent=1)
+    print(f"{name}: {seconds:.3f} s")
+
+
+def heatmap_columns(page):
+    """The input characters on the first heatmap's x axis, as the browser holds them."""
+    return page.evaluate("""() => {
+        const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plot && plot.layout ? plot.layout.xaxis.ticktext : null; }""")
+
+
+def test_type_a_date_and_see_the_heatmap(server, page):
+    start = time.perf_counter()
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+    record("first_load_s", time.perf_counter() - start)
+
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Attention").click()
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot", timeout=30000)
+    box = page.locator("[data-testid='stTextInput'] input")
+    box.fill("august 19, 2003")
+    start = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function("""() => {
+        const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plot && plot.layout && plot.layout.xaxis.ticktext.join('') === 'august␣19,␣2003'; }""",
+                           timeout=30000)
+    record("type_to_heatmap_s", time.perf_counter() - start)
+    assert heatmap_columns(page) == list("august␣19,␣2003")   # spaces shown as ␣, one column each
+    prediction = page.locator("[data-testid='stMetricValue']").inner_text()
+    assert len(prediction.strip()) >= 8
+    assert page.get_by_text("the input means 2003-08-19").count() == 1
+    page.screenshot(path=os.path.join(OUT, "attention.png"), full_page=True)
+
+
+def loss_points(page):
+    return page.evaluate("""() => {
+        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plots.length && plots[0].data ? plots[0].data[0].x.length : -1; }""")
+
+
+def set_number(page, label, value):
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Tab")
+
+
+def test_start_training_and_watch_the_chart_grow(server, page, artifacts):
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Train").click()
+    page.wait_for_selector("text=Start training")
+    set_number(page, "Generator examples", 20000)
+    set_number(page, "Epochs", 50)
+    set_number(page, "Hidden size", 32)
+    page.get_by_role("button", name="Start training").click()
+    page.wait_for_selector("[data-testid='stProgress']", timeout=30000)
+    page.wait_for_function("""() => {
+        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plots.length && plots[0].data && plots[0].data[0].x.length > 0; }""", timeout=60000)
+    first = loss_points(page)
+    page.wait_for_function(f"""() => {{
+        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plots[0].data[0].x.length > {first}; }}""", timeout=30000)   # it updates by itself
+    assert loss_points(page) > first
+    page.screenshot(path=os.path.join(OUT, "train.png"), full_page=True)
+    page.get_by_role("button", name="Stop").click()
+    page.wait_for_selector("text=Stopped by request", timeout=30000)
+    assert not jobs.active_runs(os.path.join(artifacts, "runs"))
