@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
     st.Page("pages/attention.py", title="Attention", icon=":material/grid_on:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
+    st.Page("pages/errors.py", title="Errors", icon=":material/error:"),
 ]
 page = st.navigation(pages)
 ui.resume_deep_link()

@@ -89,10 +89,13 @@ def _loaded(run_dir, epoch, mtime):
     return model, vocab, config, threading.Lock()
 
 
-def load(run_dir, epoch):
+def checkpoint_mtime(run_dir, epoch):
     path = runs.checkpoint_path(run_dir, epoch)
-    mtime = os.path.getmtime(path) if os.path.exists(path) else 0
-    return _loaded(run_dir, epoch, mtime)
+    return os.path.getmtime(path) if os.path.exists(path) else 0
+
+
+def load(run_dir, epoch):
+    return _loaded(run_dir, epoch, checkpoint_mtime(run_dir, epoch))
 
 
 def translate(run_dir, epoch, text):

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, fields
 @dataclass
 class TrainConfig:
     model: str = "attention"        # attention | seq2seq | peeky
+    bidirectional: bool = False     # attention only: the encoder reads both ways (book, section 8.4)
     wordvec_size: int = 16
     hidden_size: int = 256
     batch_size: int = 128

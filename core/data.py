@@ -21,7 +21,7 @@ class Dataset:
     questions: list                                  # unpadded input strings
     answers: list                                    # output strings, all of one length
     labels: list = None                              # format label per example, when known
-    examples: list = field(default=None, repr=False) # DateExample per example (generator only)
+    examples: list = field(default=None, repr=False) # DateExample (or None) per example, when known
 
     def __len__(self):
         return len(self.questions)
@@ -61,18 +61,13 @@ def load_file(path):
         raise UserError(f"{path}: no examples in the file")
     length = max(map(len, answers))
     answers = [a.ljust(length, PAD_CHAR) for a in answers]
-    labels = [_guess_label(q) for q in questions]
-    if not any(labels):
-        labels = None   # not a date file: no per-format breakdown
-    else:
-        labels = [label or "other" for label in labels]
-    return Dataset(questions, answers, labels)
-
-
-def _guess_label(question):
-    """The generator's format label of a question, for per-format accuracy on date files."""
-    parsed = dates.parse(question)
-    return parsed.label if parsed else None
+    # Questions the generator's formats can read get their format label and source spans, for
+    # per-format accuracy and alignment scores on date files.
+    parsed = [dates.parse(q) for q in questions]
+    if not any(parsed):
+        return Dataset(questions, answers)   # not a date file
+    labels = [p.label if p else "other" for p in parsed]
+    return Dataset(questions, answers, labels, parsed)
 
 
 def split(dataset, seed=SPLIT_SEED, test_fraction=0.1):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import data, decode, runs
+from core import alignment, data, decode, runs
 from core.errors import run_cli
 
 
@@ -21,16 +21,19 @@ class Evaluation:
     predictions: list
     labels: list          # format label per example ("all" when the file has none)
     correct: np.ndarray   # bool per example
+    alignment: list       # alignment score per example (None where unknown)
 
     @property
     def accuracy(self):
         return float(self.correct.mean())
 
-    def by_label(self):
-        """[(label, correct, total)] sorted by label."""
-        labels = np.array(self.labels)
-        return [(label, int(self.correct[labels == label].sum()), int((labels == label).sum()))
-                for label in sorted(set(self.labels))]
+    def by_label(self, group=lambda label: label):
+        """[(group, correct, total)] sorted by group; group maps a format label to its group."""
+        groups = np.array([group(label) for label in self.labels])
+        return [(g, int(self.correct[groups == g].sum()), int((groups == g).sum())) for g in sorted(set(groups))]
+
+    def by_case(self):
+        return self.by_label(case_of)
 
     def mistakes(self):
         """[(question, expected, predicted, label)] of the wrong predictions."""
@@ -38,15 +41,24 @@ class Evaluation:
                 zip(self.questions, self.answers, self.predictions, self.labels, self.correct) if not ok]
 
 
-def evaluate(model, vocab, config, dataset, epoch=None, batch_size=500):
+def case_of(label):
+    """"full/title" -> "title"; formats written without letters ("short", "iso") -> "numeric"."""
+    if "/" in label:
+        return label.split("/")[1]
+    return "numeric" if label in ("short", "iso") else label
+
+
+def evaluate(model, vocab, config, dataset, epoch=None, batch_size=decode.BATCH_SIZE):
     """Batched greedy decoding of a whole Dataset with a loaded model."""
     xs = vocab.encode_questions(dataset.questions, config.reverse_input)
     ts = vocab.encode_answers(dataset.answers)
-    ids, _ = decode.generate(model, xs, vocab.start_id, vocab.output_length, batch_size)
+    ids, weights = decode.generate(model, xs, vocab.start_id, vocab.output_length, batch_size)
     correct = (ids == ts[:, 1:]).all(axis=1)
     predictions = [vocab.decode(row) for row in ids]
     labels = dataset.labels or ["all"] * len(dataset)
-    return Evaluation(epoch, dataset.questions, dataset.answers, predictions, labels, correct)
+    examples = dataset.examples or [None] * len(dataset)
+    scores = alignment.scores(weights, examples, config.reverse_input)
+    return Evaluation(epoch, dataset.questions, dataset.answers, predictions, labels, correct, scores)
 
 
 def evaluate_run(run_dir, data_path, epoch=None, split="all"):
@@ -57,13 +69,22 @@ def evaluate_run(run_dir, data_path, epoch=None, split="all"):
     return evaluate(model, vocab, config, dataset, epoch)
 
 
-def report(result):
-    """The per-format table and the final accuracy line."""
-    rows = [("format", "correct", "total", "accuracy")]
-    rows += [(label, str(c), str(n), f"{c / n:.5f}") for label, c, n in result.by_label()]
+def table(title, groups):
+    rows = [(title, "correct", "total", "accuracy")]
+    rows += [(label, str(c), str(n), f"{c / n:.5f}") for label, c, n in groups]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
-             for r in rows]
+    return ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths)))
+            for r in rows]
+
+
+def report(result):
+    """The per-format and per-case tables, the alignment score, and the final accuracy line."""
+    lines = table("format", result.by_label())
+    if len(result.by_case()) > 1:
+        lines += [""] + table("case", result.by_case())
+    mean, count = alignment.mean_score(result.alignment)
+    if mean is not None:
+        lines.append(f"alignment: {mean:.4f} (mean attention mass on the source characters, {count} dates)")
     total, correct = len(result.correct), int(result.correct.sum())
     lines.append(f"accuracy: {correct / total:.5f} ({correct}/{total})")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from contextlib import contextmanager
 
 from core import runs
@@ -51,24 +52,12 @@ def active_runs(root):
 
 
 def new_run_id(root, label="run"):
+    """A fresh, time-ordered directory name: 20261127-093000-label (a counter if that is taken)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     run_id, n = f"{stamp}-{label}", 2
-    while os.path.exists(os.path.join(root, run_id)):
-        run_id, n = f"{stamp}-{label}-{n}", n + 1
+    while any(name.startswith(run_id) for name in os.listdir(root)):
+        run_id, n = f"{stamp}-{n}-{label}", n + 1
     return run_id
-
-
-def config_args(config):
-    """Command-line options of core.train that reproduce a TrainConfig."""
-    args = ["--model", config.model, "--epochs", config.epochs, "--hidden-size", config.hidden_size,
-            "--wordvec-size", config.wordvec_size, "--batch-size", config.batch_size, "--lr", config.lr,
-            "--max-grad", config.max_grad, "--seed", config.seed, "--data-size", config.data_size,
-            "--data-seed", config.data_seed]
-    if config.data != "generator":
-        args += ["--data", os.path.abspath(config.data)]
-    if not config.reverse_input:
-        args.append("--no-reverse")
-    return [str(a) for a in args]
 
 
 def start(root, config, label=None, max_running=1):
@@ -76,23 +65,40 @@ def start(root, config, label=None, max_running=1):
 
     Raises UserError when max_running runs are already going.
     """
+    return start_queue(root, [(config, label or config.model)], max_running)[0]
+
+
+def start_queue(root, configs, max_running=1):
+    """One process that trains [(config, label), ...] one after another; returns the run directories.
+
+    Every run directory exists (state "queued") before this returns, so other tabs see the whole
+    queue at once; a Stop on any of them stops the process and the runs that had not started.
+    """
     with _start_lock(root):
         busy = active_runs(root)
         if len(busy) >= max_running:
             names = ", ".join(os.path.basename(b) for b in busy)
             raise UserError(f"a training run is already going ({names}); stop it or wait for it to finish")
-        run_dir = os.path.join(root, new_run_id(root, label or config.model))
-        os.makedirs(run_dir)
-        log = open(os.path.join(run_dir, "train.log"), "wb")
+        stamp = new_run_id(root, "")
+        run_dirs = []
+        for n, (config, label) in enumerate(configs, start=1):
+            suffix = f"{n}-{label}" if len(configs) > 1 else label
+            run_dir = os.path.join(root, f"{stamp}{suffix}")
+            os.makedirs(run_dir)
+            runs.write_json_atomic(os.path.join(run_dir, runs.REQUEST), config.to_json())
+            run_dirs.append(run_dir)
+        log = open(os.path.join(run_dirs[0], "train.log"), "wb")
         child = subprocess.Popen(
-            [sys.executable, "-m", "core.train", "--run-dir", run_dir, "--quiet", *config_args(config)],
+            [sys.executable, "-m", "core.train", "--quiet", "--queue", *run_dirs],
             cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             start_new_session=True)   # its own session: a Ctrl-C on the server does not kill the run
         log.close()
         _children[child.pid] = child
         # Written before the child gets going, so the next Start (or another tab) already sees it.
-        runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0)
-        return run_dir
+        for run_dir in run_dirs:
+            runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0,
+                              queued_at=time.time())
+        return run_dirs
 
 
 def _is_training_process(pid):

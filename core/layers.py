@@ -212,3 +212,27 @@ class TimeLSTM:
         self.grads["Wh"][...] = dW[D:D + H]
         self.grads["b"][...] = dW[D + H]
         return (Wx @ dA_all).reshape(D, T, N).transpose(2, 1, 0)   # (N, T, D)
+
+
+class TimeBiLSTM:
+    """Two TimeLSTMs, one reading xs forwards and one backwards -> hs (N, T, 2H), both states at each t."""
+
+    def __init__(self, forward_lstm, backward_lstm):
+        self.forward_lstm, self.backward_lstm = forward_lstm, backward_lstm
+        self.params = {f"{side}.{k}": v for side, lstm in self._sides() for k, v in lstm.params.items()}
+        self.grads = {f"{side}.{k}": v for side, lstm in self._sides() for k, v in lstm.grads.items()}
+        self.H = forward_lstm.params["Wh"].shape[0]
+
+    def _sides(self):
+        return (("forward", self.forward_lstm), ("backward", self.backward_lstm))
+
+    def forward(self, xs):
+        hs_forward = self.forward_lstm.forward(xs)
+        hs_backward = self.backward_lstm.forward(xs[:, ::-1])[:, ::-1]
+        return np.concatenate((hs_forward, hs_backward), axis=2)
+
+    def backward(self, dhs):
+        H = self.H
+        dxs = self.forward_lstm.backward(dhs[:, :, :H])
+        dxs = dxs + self.backward_lstm.backward(dhs[:, ::-1, H:])[:, ::-1]
+        return dxs

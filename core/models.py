@@ -1,4 +1,5 @@
-"""The book's chapter 8 model: AttentionEncoder + AttentionDecoder = AttentionSeq2seq.
+"""The book's chapter 8 model, AttentionEncoder + AttentionDecoder = AttentionSeq2seq, and the registry
+of every model a run can name (the chapter 7 baselines live in core/seq2seq.py).
 
 Parameters are named ("encoder.lstm.Wx", ...): the names key checkpoints and optimiser state.
 Initialisation follows the book: embeddings randn/100, weights randn/sqrt(fan_in), zero biases.
@@ -6,43 +7,17 @@ Initialisation follows the book: embeddings randn/100, weights randn/sqrt(fan_in
 import numpy as np
 
 from core.attention import TimeAttention
-from core.layers import TimeAffine, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
-
-
-def collect(prefix_layers, what):
-    """{"prefix.key": array} for what="params" or "grads" of each (prefix, layer) pair."""
-    named = {}
-    for prefix, layer in prefix_layers:
-        for key, array in getattr(layer, what).items():
-            named[f"{prefix}.{key}"] = array
-    return named
-
-
-class _Init:
-    """The book's initialisation, from one seeded generator, in one dtype."""
-
-    def __init__(self, rng, dtype):
-        self.rng, self.dtype = rng, dtype
-
-    def embedding(self, V, D):
-        return (self.rng.standard_normal((V, D)) / 100).astype(self.dtype)
-
-    def weight(self, fan_in, fan_out):
-        return (self.rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)).astype(self.dtype)
-
-    def zeros(self, n):
-        return np.zeros(n, dtype=self.dtype)
-
-    def lstm(self, D, H, stateful):
-        return TimeLSTM(self.weight(D, 4 * H), self.weight(H, 4 * H), self.zeros(4 * H), stateful)
+from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
+from core.modules import Init, Seq2seqBase
+from core.seq2seq import PeekySeq2seq, Seq2seq
 
 
 class AttentionEncoder:
-    """ids (N, S) -> all hidden states hs (N, S, H)."""
+    """ids (N, S) -> all hidden states hs (N, S, H), or (N, S, 2H) with a bidirectional LSTM."""
 
-    def __init__(self, V, D, H, init):
+    def __init__(self, V, D, H, init, bidirectional=False):
         self.embed = TimeEmbedding(init.embedding(V, D))
-        self.lstm = init.lstm(D, H, stateful=False)
+        self.lstm = init.bilstm(D, H) if bidirectional else init.lstm(D, H, stateful=False)
         self.layers = [("embed", self.embed), ("lstm", self.lstm)]
 
     def forward(self, xs):
@@ -98,39 +73,21 @@ class AttentionDecoder:
         return np.stack(sampled, axis=1), np.stack(weights, axis=1)
 
 
-class AttentionSeq2seq:
-    """forward(xs, ts) -> loss; backward(); generate(xs, start_id, sample_size) -> ids."""
+class AttentionSeq2seq(Seq2seqBase):
+    """The chapter 8 model. With ``bidirectional`` the encoder reads the input both ways (section 8.4)
+    and the decoder, whose states are compared with the encoder's, gets 2 * hidden_size units."""
 
-    def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32):
-        init = _Init(rng if rng is not None else np.random.default_rng(0), dtype)
+    def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32,
+                 bidirectional=False):
+        init = Init(rng if rng is not None else np.random.default_rng(0), dtype)
         V, D, H = vocab_size, wordvec_size, hidden_size
-        self.encoder = AttentionEncoder(V, D, H, init)
-        self.decoder = AttentionDecoder(V, D, H, init)
+        self.encoder = AttentionEncoder(V, D, H, init, bidirectional)
+        self.decoder = AttentionDecoder(V, D, 2 * H if bidirectional else H, init)
         self.softmax = TimeSoftmaxWithLoss()
-        layers = [(f"encoder.{n}", l) for n, l in self.encoder.layers]
-        layers += [(f"decoder.{n}", l) for n, l in self.decoder.layers]
-        self.params = collect(layers, "params")
-        self.grads = collect(layers, "grads")
-        self.attention_weights = None
-
-    def forward(self, xs, ts):
-        decoder_in, target = ts[:, :-1], ts[:, 1:]
-        enc_hs = self.encoder.forward(xs)
-        score = self.decoder.forward(decoder_in, enc_hs)
-        return self.softmax.forward(score, target)
-
-    def backward(self, dout=1.0):
-        self.encoder.backward(self.decoder.backward(self.softmax.backward(dout)))
-
-    def generate(self, xs, start_id, sample_size):
-        """Greedy ids (N, sample_size); the attention (N, sample_size, S) is kept in attention_weights."""
-        enc_hs = self.encoder.forward(xs)
-        start_ids = np.full(len(xs), start_id, dtype=np.int64)
-        ids, self.attention_weights = self.decoder.generate(enc_hs, start_ids, sample_size)
-        return ids
+        self._collect()
 
 
-MODELS = {"attention": AttentionSeq2seq}
+MODELS = {"attention": AttentionSeq2seq, "peeky": PeekySeq2seq, "seq2seq": Seq2seq}
 
 
 def build_model(config, vocab_size, dtype=np.float32, rng=None):
@@ -138,4 +95,6 @@ def build_model(config, vocab_size, dtype=np.float32, rng=None):
     if config.model not in MODELS:
         raise ValueError(f"unknown model {config.model!r}; choose from {sorted(MODELS)}")
     rng = rng if rng is not None else np.random.default_rng(config.seed)
-    return MODELS[config.model](vocab_size, config.wordvec_size, config.hidden_size, rng=rng, dtype=dtype)
+    extra = {"bidirectional": config.bidirectional} if config.model == "attention" else {}
+    return MODELS[config.model](vocab_size, config.wordvec_size, config.hidden_size, rng=rng, dtype=dtype,
+                                **extra)

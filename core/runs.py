@@ -18,6 +18,7 @@ from core.errors import UserError
 from core.models import build_model
 
 ACTIVE_STATES = ("queued", "running")
+REQUEST = "request.json"   # the TrainConfig a queued run directory waits to be trained with
 CHECKPOINT_NAME = re.compile(r"^epoch_(\d{3,})\.npz$")
 
 
@@ -60,6 +61,9 @@ def require(run_dir):
 
 
 def read_config(run_dir):
+    """config.json, or for a run still waiting in a queue, the request it will be trained with."""
+    if not os.path.isfile(_path(run_dir, "config.json")) and os.path.isfile(_path(run_dir, REQUEST)):
+        return TrainConfig.from_json(read_json(_path(run_dir, REQUEST)))
     return TrainConfig.from_json(read_json(_path(run_dir, "config.json")))
 
 
@@ -199,7 +203,7 @@ def list_runs(*roots):
         else:
             candidates = []
         for run_dir in candidates:
-            if os.path.isfile(_path(run_dir, "config.json")):
+            if os.path.isfile(_path(run_dir, "config.json")) or os.path.isfile(_path(run_dir, REQUEST)):
                 try:
                     rows.append(summary(run_dir))
                 except UserError:

@@ -14,7 +14,7 @@ import traceback
 
 import numpy as np
 
-from core import data, dates, decode, runs
+from core import alignment, data, dates, decode, runs
 from core.config import PRESETS, TrainConfig, preset
 from core.errors import UserError, run_cli
 from core.models import MODELS, build_model
@@ -98,11 +98,11 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             if on_progress:
                 on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} loss {loss:.3f}")
         eval_start = time.perf_counter()
-        accuracy = decode.accuracy(model, x_test, t_test)
+        accuracy, aligned = test_scores(model, x_test, t_test, test_set, config)
         eval_time = time.perf_counter() - eval_start
         runs.save_checkpoint(run_dir, epoch, model.params)
         runs.append_metric(run_dir, {"type": "epoch", "epoch": epoch, "iteration": iteration,
-                                     "test_accuracy": accuracy, "train_time": train_time,
+                                     "test_accuracy": accuracy, "alignment": aligned, "train_time": train_time,
                                      "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time})
         runs.write_status(run_dir, epoch=epoch, iteration=iteration,
                           eta_s=train_time / iteration * (total_iters - iteration))
@@ -111,17 +111,32 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     return runs.write_status(run_dir, state="finished", finished_at=time.time(), eta_s=0)
 
 
+def test_scores(model, x_test, t_test, test_set, config):
+    """Test accuracy, and the mean alignment score where the test examples have known spans."""
+    ids, weights = decode.generate(model, x_test, t_test[0, 0], t_test.shape[1] - 1)
+    accuracy = float((ids == t_test[:, 1:]).all(axis=1).mean())
+    if not test_set.examples:
+        return accuracy, None
+    return accuracy, alignment.mean_score(alignment.scores(weights, test_set.examples, config.reverse_input))[0]
+
+
 def parse_args(argv=None):
     defaults = TrainConfig()
     p = argparse.ArgumentParser(prog="python -m core.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--run-dir", required=True, help="directory to write (created; must not hold a run)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--run-dir", help="directory to write (created; must not hold a run)")
+    target.add_argument("--queue", nargs="+", metavar="RUN_DIR",
+                        help="train run directories one after another, each from its request.json "
+                             "(how the dashboard starts runs)")
     p.add_argument("--preset", choices=sorted(PRESETS), default="book",
                    help="named setting; explicit options below override it (default: book)")
     p.add_argument("--data", help="book-format file (default: the built-in date generator)")
     p.add_argument("--data-size", type=int, help=f"generator examples (default {defaults.data_size})")
     p.add_argument("--data-seed", type=int)
     p.add_argument("--model", choices=sorted(MODELS))
+    p.add_argument("--bidirectional", action="store_true", default=None,
+                   help="attention model: encoder reads the input both ways")
     p.add_argument("--epochs", type=int)
     p.add_argument("--hidden-size", type=int)
     p.add_argument("--wordvec-size", type=int)
@@ -136,23 +151,45 @@ def parse_args(argv=None):
 
 def config_from_args(args):
     overrides = {k: v for k, v in vars(args).items()
-                 if v is not None and k not in ("run_dir", "preset", "no_reverse", "quiet")}
+                 if v is not None and k not in ("run_dir", "queue", "preset", "no_reverse", "quiet")}
     if args.no_reverse:
         overrides["reverse_input"] = False
-    config = preset(args.preset, **overrides)
+    return validated(preset(args.preset, **overrides))
+
+
+def validated(config):
     for name in ("epochs", "hidden_size", "wordvec_size", "batch_size", "data_size"):
         if getattr(config, name) < 1:
-            raise UserError(f"--{name.replace('_', '-')} must be at least 1")
+            raise UserError(f"{name.replace('_', ' ')} must be at least 1")
     if config.lr <= 0 or config.max_grad <= 0:
-        raise UserError("--lr and --max-grad must be positive")
+        raise UserError("the learning rate and max-grad must be positive")
+    if config.model not in MODELS:
+        raise UserError(f"unknown model {config.model!r}; choose from {', '.join(sorted(MODELS))}")
+    if config.bidirectional and config.model != "attention":
+        raise UserError("only the attention model has a bidirectional encoder")
     return config
 
 
+def run_queue(run_dirs, should_stop, on_progress):
+    """Train each queued run directory in turn; a stop request also cancels the ones not started."""
+    failed = 0
+    for run_dir in run_dirs:
+        if should_stop():
+            runs.write_status(run_dir, state="stopped", error=None, stopped_at=time.time(),
+                              note="stopped before it started")
+            continue
+        try:
+            config = validated(TrainConfig.from_json(runs.read_json(os.path.join(run_dir, runs.REQUEST))))
+            train(config, run_dir, should_stop, on_progress)
+        except Exception as e:   # recorded in that run's status.json; the queue goes on
+            runs.write_status(run_dir, state="failed", error=str(e) if isinstance(e, UserError) else
+                              f"{type(e).__name__}: {e}")
+            print(f"{run_dir}: failed: {e}", file=sys.stderr)
+            failed += 1
+    return failed
+
+
 def main(argv=None):
-    args = parse_args(argv)
-    config = config_from_args(args)
-    if os.path.isfile(os.path.join(args.run_dir, "config.json")):
-        raise UserError(f"{args.run_dir} already holds a run; choose a new --run-dir")
     stop = {"signal": None}
 
     def request_stop(signum, _frame):
@@ -160,9 +197,16 @@ def main(argv=None):
 
     signal.signal(signal.SIGTERM, request_stop)
     signal.signal(signal.SIGINT, request_stop)
+    should_stop = lambda: stop["signal"] is not None
+    args = parse_args(argv)
     bar = None if args.quiet else ProgressBar(sys.stderr)
-    status = train(config, args.run_dir, should_stop=lambda: stop["signal"] is not None,
-                   on_progress=bar.update if bar else None)
+    on_progress = bar.update if bar else None
+    if args.queue:
+        return 1 if run_queue(args.queue, should_stop, on_progress) else 0
+    config = config_from_args(args)
+    if os.path.isfile(os.path.join(args.run_dir, "config.json")):
+        raise UserError(f"{args.run_dir} already holds a run; choose a new --run-dir")
+    status = train(config, args.run_dir, should_stop=should_stop, on_progress=on_progress)
     if bar:
         bar.close()
     if status["state"] == "stopped":

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core import dates, runs
+from core.alignment import alignment_score
+from core.decode import reading_order
 from core.errors import run_cli
 
 
@@ -16,12 +18,21 @@ from core.errors import run_cli
 class Translation:
     text: str               # the input as the model read it (surrounding spaces removed)
     prediction: str         # the generated output characters
-    attention: np.ndarray   # (T, len(text)): row t = weights of output char t over input chars
+    attention: np.ndarray   # (T, len(text)): row t = weights of output char t over input chars; None
+                            # for models without attention
     expected: str = None    # the date the input means, when the generator's formats can read it
+    spans: list = None      # per output character, the input span its answer comes from (or None)
 
     @property
     def correct(self):
         return None if self.expected is None else self.prediction.strip() == self.expected
+
+    @property
+    def alignment(self):
+        """The alignment score (core.alignment) of this prediction, when spans and attention exist."""
+        if self.spans is None or self.attention is None:
+            return None
+        return alignment_score(self.attention, self.spans)
 
 
 def translate(model, vocab, config, text):
@@ -30,12 +41,12 @@ def translate(model, vocab, config, text):
     vocab.check_question(text)
     xs = vocab.encode_questions([text], config.reverse_input)
     ids = model.generate(xs, vocab.start_id, vocab.output_length)[0]
-    weights = model.attention_weights[0]                      # (T, S) over the encoder's input order
-    if config.reverse_input:
-        weights = weights[:, ::-1]
+    weights = model.attention_weights
+    if weights is not None:
+        weights = np.ascontiguousarray(reading_order(weights[0], len(text), config.reverse_input))
     parsed = dates.parse(text)
-    return Translation(text, vocab.decode(ids), np.ascontiguousarray(weights[:, :len(text)]),
-                       parsed.answer if parsed else None)
+    return Translation(text, vocab.decode(ids), weights, parsed.answer if parsed else None,
+                       parsed.source_spans() if parsed else None)
 
 
 SHADES = " .:-=+*#%@"
@@ -43,6 +54,8 @@ SHADES = " .:-=+*#%@"
 
 def text_heatmap(result):
     """The attention matrix as characters: one row per output char, one column per input char."""
+    if result.attention is None:
+        return "(this model has no attention to show)"
     lines = ["    " + result.text]
     for char, row in zip(result.prediction, result.attention):
         cells = "".join(SHADES[min(int(w * len(SHADES)), len(SHADES) - 1)] for w in row)
@@ -65,6 +78,9 @@ def main(argv=None):
     print(text_heatmap(result))
     if result.expected is not None:
         print(f"expected {result.expected}: {'correct' if result.correct else 'WRONG'}")
+    if result.alignment is not None:
+        print(f"alignment score: {result.alignment:.4f} (attention mass on the characters each answer "
+              f"character comes from; 1 = perfect)")
     return 0
 
 

@@ -26,8 +26,12 @@ except UserError as e:
     ui.show_user_error(e)
     st.stop()
 
-left, right = st.columns([1, 2])
+left, middle, right = st.columns([1, 1, 2])
 left.metric("Prediction", result.prediction, border=True)
+if result.alignment is not None:
+    middle.metric("Alignment score", f"{result.alignment:.3f}", border=True,
+                  help="Mean attention mass that each answer character puts on the input characters it "
+                       "comes from (year, month or day). 1 is perfectly aligned.")
 if result.expected is None:
     right.info("The generator's formats cannot read this input, so there is no known right answer.")
 elif result.correct:
@@ -35,7 +39,14 @@ elif result.correct:
 else:
     right.warning(f"Wrong: the input means {result.expected}, the model wrote {result.prediction}.")
 
-figure = viz.attention_heatmap(result, title=f"{run['run']}, epoch {epoch}")
+if result.attention is None:
+    st.info(f"This run's model ({run['model']}) has no attention: its decoder sees only the encoder's "
+            "last state. Train an attention model to see where it looks.")
+    st.stop()
+outline = result.spans is not None and st.toggle(
+    "Outline the characters each answer character comes from", value=True, key="attention.outline")
+figure = viz.attention_heatmap(result, title=f"{run['run']}, epoch {epoch}",
+                               spans=result.spans if outline else None)
 st.plotly_chart(figure, key="attention.heatmap", config={"toImageButtonOptions": {"filename": "attention"}})
 st.caption("Rows: output characters. Columns: input characters in reading order. Hover a cell for its "
            "exact weight; the camera icon in the chart's toolbar saves it as PNG.")

@@ -27,24 +27,35 @@ try:
 except UserError as e:
     ui.show_user_error(e)
     st.stop()
+if results and next(iter(results.values())).attention is None:
+    st.info(f"This run's model ({run['model']}) has no attention to show; its accuracy is compared below.")
+    results = {}
 for column, (epoch, result) in zip(st.columns(max(len(results), 1)), results.items()):
     mark = "" if result.correct is None else (" ✓" if result.correct else " ✗")
     column.plotly_chart(viz.attention_heatmap(result, title=f"epoch {epoch}: {result.prediction}{mark}"),
                         key=f"compare.side.{epoch}")
 
-st.subheader("Step through the epochs")
-step = st.select_slider("Epoch", epochs, value=epochs[-1], key="compare.step") if len(epochs) > 1 else epochs[0]
-result = ui.translate(run["path"], step, text)
-st.plotly_chart(viz.attention_heatmap(result, title=f"epoch {step}: {result.prediction}"), key="compare.stepper")
+if results:
+    st.subheader("Step through the epochs")
+    step = st.select_slider("Epoch", epochs, value=epochs[-1], key="compare.step") if len(epochs) > 1 else epochs[0]
+    result = ui.translate(run["path"], step, text)
+    st.plotly_chart(viz.attention_heatmap(result, title=f"epoch {step}: {result.prediction}"),
+                    key="compare.stepper")
 
 st.subheader("Runs against each other")
 everything = ui.all_runs()
 by_path = {r["path"]: r for r in everything}
 picked = st.multiselect("Runs", list(by_path), default=[run["path"]], key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
-series = {by_path[p]["run"]: [(r["epoch"], r["test_accuracy"]) for r in runs.read_metrics(p)
-                              if r.get("type") == "epoch"] for p in picked}
-st.plotly_chart(viz.accuracy_curves(series), key="compare.accuracy")
+epoch_records = {by_path[p]["run"]: [r for r in runs.read_metrics(p) if r.get("type") == "epoch"] for p in picked}
+left, right = st.columns(2)
+left.plotly_chart(viz.accuracy_curves({name: [(r["epoch"], r["test_accuracy"]) for r in records]
+                                       for name, records in epoch_records.items()}), key="compare.accuracy")
+right.plotly_chart(viz.accuracy_curves(
+    {name: [(r["epoch"], r["alignment"]) for r in records if r.get("alignment") is not None]
+     for name, records in epoch_records.items()},
+    title="Alignment score per epoch", y_title="mean attention mass on the source characters"),
+    key="compare.alignment")
 configs = pd.DataFrame([{"run": by_path[p]["run"], **runs.read_config(p).to_json()} for p in picked])
 if not configs.empty:
     configs["data"] = configs["data"].map(lambda d: d if d == "generator" else os.path.basename(d))

@@ -6,6 +6,7 @@ import streamlit as st
 import ui
 from core import data, jobs, runs, viz
 from core.config import PRESETS, preset
+from core.train import validated
 from core.errors import UserError
 from core.models import MODELS
 
@@ -24,9 +25,11 @@ with st.form("train.form"):
     st.caption("Model and training. The defaults are the book's setting; 'fast' raises the learning rate.")
     c1, c2, c3, c4 = st.columns(4)
     preset_name = c1.selectbox("Preset", list(PRESETS), key="train.preset")
-    model = c2.selectbox("Model", list(MODELS), key="train.model")
+    model = c2.selectbox("Model", list(MODELS), key="train.model",
+                         help="attention (chapter 8), or the chapter 7 baselines: seq2seq, peeky")
     epochs = c3.number_input("Epochs", 1, 100, 5, key="train.epochs")
     seed = c4.number_input("Seed", 0, 2**31 - 1, 0, key="train.seed")
+    bidirectional = st.checkbox("Bidirectional encoder (attention model, book section 8.4)", key="train.bidirectional")
     defaults = preset(preset_name)
     c1, c2, c3, c4 = st.columns(4)
     hidden = c1.number_input("Hidden size", 4, 1024, defaults.hidden_size, key="train.hidden")
@@ -34,7 +37,12 @@ with st.form("train.form"):
     batch = c3.number_input("Batch size", 1, 1024, defaults.batch_size, key="train.batch")
     lr = c4.number_input("Learning rate", 1e-5, 1.0, None, format="%.4f", key="train.lr",
                          placeholder=f"preset: {defaults.lr}")
-    started = st.form_submit_button("Start training", type="primary", key="train.start")
+    c1, c2 = st.columns([1, 3])
+    started = c1.form_submit_button("Start training", type="primary", key="train.start")
+    comparison = c2.form_submit_button(
+        "Queue the book's comparison: seq2seq, peeky, attention", key="train.comparison",
+        help="Three runs with the data and settings above, one after another: chapter 7's models "
+             "against chapter 8's. Watch them overlaid on the Compare page.")
 
 
 def data_source():
@@ -54,19 +62,26 @@ def data_source():
     return path.strip()
 
 
-if started:
+def requested_config(model_name):
+    source_path = data_source()
+    if source_path != "generator":
+        data.load_file(source_path)   # check it now: a bad line is reported here, with its number
+    overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), data=source_path,
+                     data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
+                     batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention")
+    if lr is not None:
+        overrides["lr"] = float(lr)
+    return validated(preset(preset_name, **overrides))
+
+
+if started or comparison:
     try:
-        source_path = data_source()
-        if source_path != "generator":
-            data.load_file(source_path)   # check it now: a bad line is reported here, with its number
-        overrides = dict(model=model, epochs=int(epochs), seed=int(seed), data=source_path,
-                         data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
-                         batch_size=int(batch))
-        if lr is not None:
-            overrides["lr"] = float(lr)
-        run_dir = jobs.start(ui.RUNS_ROOT, preset(preset_name, **overrides), label=model)
-        st.session_state["train.watch"] = run_dir
-        st.success(f"Started {os.path.basename(run_dir)}.")
+        names = ["seq2seq", "peeky", "attention"] if comparison else [model]
+        queue = [(requested_config(name), name + ("-bi" if bidirectional and name == "attention" else ""))
+                 for name in names]
+        run_dirs = jobs.start_queue(ui.RUNS_ROOT, queue)
+        st.session_state["train.watch"] = run_dirs[0]
+        st.success("Started " + ", then ".join(os.path.basename(d) for d in run_dirs) + ".")
     except UserError as e:
         ui.show_user_error(e)
 
@@ -74,8 +89,9 @@ if started:
 def watched_run():
     """The run to show: a running one, else the one this tab started, else the newest."""
     active = jobs.active_runs(ui.RUNS_ROOT)
-    if active:
-        return active[0]
+    running = [r for r in active if runs.read_status(r).get("state") == "running"]
+    if running or active:
+        return (running or active)[0]
     mine = st.session_state.get("train.watch")
     if mine and os.path.isdir(mine):
         return mine
@@ -98,8 +114,12 @@ def live_view():
     label = (f"{status.get('epoch', 0)} of {status.get('epochs', '?')} epochs done, iteration {done}/{total}"
              + (f", ETA {eta:.0f} s" if eta and state == "running" else ""))
     st.progress(min(done / total, 1.0) if total else 0.0, text=label)
+    waiting = [os.path.basename(r) for r in jobs.active_runs(ui.RUNS_ROOT)
+               if r != run_dir and runs.read_status(r).get("state") == "queued"]
+    if waiting:
+        st.caption("Queued next: " + ", ".join(waiting))
     if state in runs.ACTIVE_STATES:
-        if st.button("Stop", key="train.stop", icon=":material/stop:"):
+        if st.button("Stop", key="train.stop", icon=":material/stop:", help="Also cancels the queued runs"):
             jobs.stop(run_dir)
             st.toast("Stopping after the current iteration; finished epochs stay.")
     elif state == "failed":

@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import jobs, runs, translate
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, run_module
 
 APP = os.path.join(PROJECT_ROOT, "app.py")
 
@@ -65,6 +65,19 @@ def test_attention_bad_input_shows_an_error(tiny_run, text, message):
     assert not heatmaps(at)
 
 
+def test_attention_shows_alignment_and_outlines_the_source_spans(tiny_run):
+    at = open_page("attention")
+    at.text_input(key="attention.text").input("Aug 19, 2003").run()
+    model, vocab, config, epoch = runs.load_model(tiny_run)
+    expected = translate.translate(model, vocab, config, "Aug 19, 2003")
+    assert [m.value for m in at.metric][1] == f"{expected.alignment:.3f}"
+    shapes = heatmaps(at)[0]["layout"]["shapes"]
+    assert len(shapes) == 8                                   # 4 year + 2 month + 2 day characters
+    assert {(s["x0"] + 0.5, s["x1"] + 0.5) for s in shapes} == {(0, 3), (4, 6), (8, 12)}
+    at.toggle(key="attention.outline").set_value(False).run()
+    assert "shapes" not in heatmaps(at)[0]["layout"]
+
+
 def test_attention_matrix_download(tiny_run):
     at = open_page("attention")
     assert at.get("download_button")
@@ -114,3 +127,63 @@ def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
         assert jobs.wait(run_dir, timeout=30) == 0
     finally:
         jobs.stop(run_dir)
+
+
+def test_errors_page_tables_and_opening_a_mistake(tiny_run):
+    at = open_page("errors")
+    at.select_slider(key="errors.size").set_value(500).run()
+    assert not at.exception
+    accuracy, wrong = at.metric[0].value, at.metric[1].value
+    assert 0 <= float(accuracy) <= 1 and wrong.endswith("of 500")
+    bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    formats = [x for trace in bars[0]["data"] for x in trace["x"]]
+    assert "short" in formats and "full/title" in formats
+    assert set(x for trace in bars[1]["data"] for x in trace["x"]) <= {"title", "lower", "upper", "numeric"}
+    mistakes = at.dataframe[0].value
+    assert len(mistakes) == 500 - round(float(accuracy) * 500)
+    question = mistakes.iloc[0]["input"]
+    at.button(key="errors.mistake.0").click().run()
+    assert not at.exception
+    assert at.text_input(key="attention.text").value == question
+    assert heatmaps(at)[0]["layout"]["xaxis"]["ticktext"] == [c if c != " " else "␣" for c in question]
+
+
+@pytest.fixture(scope="module")
+def seq2seq_run(artifacts):
+    run_dir = os.path.join(artifacts, "runs", "tiny-seq2seq")
+    result = run_module("core.train", "--run-dir", run_dir, "--quiet", "--model", "seq2seq", "--data-size", "300",
+                        "--epochs", "1", "--hidden-size", "8", "--wordvec-size", "4")
+    assert result.returncode == 0, result.stderr
+    yield run_dir
+
+
+def test_a_model_without_attention_says_so(seq2seq_run):
+    at = open_page("attention")
+    at.selectbox(key="attention.run").set_value(seq2seq_run).run()
+    assert not at.exception
+    assert at.metric[0].value                                   # still predicts
+    assert any("has no attention" in i.value for i in at.info)
+    assert not heatmaps(at)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+
+
+def test_comparison_preset_queues_three_models(artifacts, tiny_run):
+    at = open_page("train")
+    at.number_input(key="train.size").set_value(20000)
+    at.number_input(key="train.epochs").set_value(50)
+    at.number_input(key="train.hidden").set_value(16)
+    at.button(key="train.comparison").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    root = os.path.join(artifacts, "runs")
+    queued = jobs.active_runs(root)
+    assert [runs.read_config(r).model for r in queued] == ["seq2seq", "peeky", "attention"]
+    assert len({runs.read_status(r)["pid"] for r in queued}) == 1   # one process trains them in turn
+    try:
+        assert wait_for(lambda: runs.read_status(queued[0])["state"] == "running")
+        jobs.stop(queued[0])
+        assert wait_for(lambda: not jobs.active_runs(root))
+        assert [runs.read_status(r)["state"] for r in queued] == ["stopped"] * 3
+    finally:
+        for run_dir in queued:
+            jobs.stop(run_dir)

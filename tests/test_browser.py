@@ -98,14 +98,29 @@ def test_type_a_date_and_see_the_heatmap(server, page):
     box.press("Enter")
     page.wait_for_function("""() => {
         const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
-        return plot && plot.layout && plot.layout.xaxis.ticktext.join('') === 'august␣19,␣2003'; }""",
+        return plot && plot.layout && plot.layout.xaxis && (plot.layout.xaxis.ticktext || []).join('') === 'august␣19,␣2003'; }""",
                            timeout=30000)
     record("type_to_heatmap_s", time.perf_counter() - start)
     assert heatmap_columns(page) == list("august␣19,␣2003")   # spaces shown as ␣, one column each
-    prediction = page.locator("[data-testid='stMetricValue']").inner_text()
+    prediction = page.locator("[data-testid='stMetricValue']").first.inner_text()
     assert len(prediction.strip()) >= 8
     assert page.get_by_text("the input means 2003-08-19").count() == 1
     page.screenshot(path=os.path.join(OUT, "attention.png"), full_page=True)
+
+
+def test_click_a_wrong_prediction_into_the_heatmap(server, page):
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Errors").click()
+    mistake = page.locator("button", has_text="→").first
+    mistake.wait_for(timeout=60000)
+    question = mistake.inner_text().split(" → ")[0].strip()
+    mistake.click()
+    page.wait_for_function("""(expected) => {
+        const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plot && plot.layout && plot.layout.xaxis && (plot.layout.xaxis.ticktext || []).join('') === expected; }""",
+                           arg=question.replace(" ", "␣"), timeout=30000)
+    assert page.locator("[data-testid='stTextInput'] input").input_value() == question
+    assert page.get_by_text("Wrong: the input means").count() == 1
+    page.screenshot(path=os.path.join(OUT, "mistake.png"), full_page=True)
 
 
 def loss_points(page):

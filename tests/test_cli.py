@@ -32,6 +32,9 @@ def test_evaluate_ends_with_the_accuracy_line(tiny_run, tmp_path):
     lines = result.stdout.strip().splitlines()
     assert re.fullmatch(r"accuracy: [01]\.\d{5} \(\d/3\)", lines[-1]), lines[-1]
     assert any(l.startswith("short ") for l in lines) and any(l.startswith("full/title") for l in lines)
+    assert any(l.startswith("numeric ") for l in lines) and any(l.startswith("lower ") for l in lines)
+    assert re.fullmatch(r"alignment: [01]\.\d{4} \(mean attention mass on the source characters, 3 dates\)",
+                        lines[-2]), lines[-2]
 
 
 @pytest.mark.parametrize("text, pattern", [

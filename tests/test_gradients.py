@@ -3,8 +3,9 @@ import numpy as np
 import pytest
 
 from core.attention import Attention, AttentionWeight, TimeAttention, WeightSum
-from core.layers import TimeAffine, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
+from core.layers import TimeAffine, TimeBiLSTM, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
 from core.models import AttentionSeq2seq
+from core.seq2seq import PeekySeq2seq, Seq2seq
 from tests.gradcheck import assert_close, numerical_gradient
 
 N, T, S, D, H, V = 3, 4, 5, 3, 4, 6
@@ -106,8 +107,7 @@ def test_softmax_with_loss(rng):
     assert np.all(analytic[0, 1] == 0)
 
 
-def test_whole_model(rng):
-    model = AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64)
+def check_model(model, rng, expected_names):
     for p in model.params.values():   # the book's tiny init makes gradients vanish; widen it
         p[...] = randn(rng, *p.shape) * 0.5
     xs, ts = rng.integers(0, V, (N, S)), rng.integers(0, V, (N, T + 1))
@@ -115,8 +115,38 @@ def test_whole_model(rng):
     loss()
     model.backward()
     analytic = {k: v.copy() for k, v in model.grads.items()}
-    assert set(analytic) == {"encoder.embed.W", "encoder.lstm.Wx", "encoder.lstm.Wh", "encoder.lstm.b",
-                             "decoder.embed.W", "decoder.lstm.Wx", "decoder.lstm.Wh", "decoder.lstm.b",
-                             "decoder.affine.W", "decoder.affine.b"}
+    assert set(analytic) == set(expected_names)
     for name, p in model.params.items():
         assert_close(analytic[name], numerical_gradient(loss, p), name)
+
+
+LSTM = ("Wx", "Wh", "b")
+ENCODER = ["encoder.embed.W"] + [f"encoder.lstm.{k}" for k in LSTM]
+DECODER = ["decoder.embed.W", "decoder.affine.W", "decoder.affine.b"] + [f"decoder.lstm.{k}" for k in LSTM]
+
+
+def test_attention_model(rng):
+    check_model(AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64), rng, ENCODER + DECODER)
+
+
+def test_bidirectional_attention_model(rng):
+    model = AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64, bidirectional=True)
+    names = ["encoder.embed.W"] + [f"encoder.lstm.{side}.{k}" for side in ("forward", "backward") for k in LSTM]
+    check_model(model, rng, names + DECODER)
+    assert model.params["decoder.lstm.Wh"].shape == (2 * H, 8 * H)
+
+
+def test_seq2seq_model(rng):
+    check_model(Seq2seq(V, D, H, rng=rng, dtype=np.float64), rng, ENCODER + DECODER)
+
+
+def test_peeky_seq2seq_model(rng):
+    model = PeekySeq2seq(V, D, H, rng=rng, dtype=np.float64)
+    check_model(model, rng, ENCODER + DECODER)
+    assert model.params["decoder.lstm.Wx"].shape == (D + H, 4 * H)
+
+
+def test_time_bilstm(rng):
+    make = lambda: TimeLSTM(randn(rng, D, 4 * H) * 0.5, randn(rng, H, 4 * H) * 0.5, randn(rng, 4 * H) * 0.5)
+    layer = TimeBiLSTM(make(), make())
+    check_layer(layer, layer.forward, [randn(rng, N, T, D)], rng)

@@ -1,0 +1,92 @@
+"""The book's chapter 7 baselines: Seq2seq (the decoder sees only the encoder's last state) and
+PeekySeq2seq (that state is also fed to every decoder step and to its output layer)."""
+import numpy as np
+
+from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
+from core.modules import Init, Seq2seqBase
+
+
+class Encoder:
+    """ids (N, S) -> the LSTM's last hidden state h (N, H)."""
+
+    def __init__(self, V, D, H, init):
+        self.embed = TimeEmbedding(init.embedding(V, D))
+        self.lstm = init.lstm(D, H, stateful=False)
+        self.layers = [("embed", self.embed), ("lstm", self.lstm)]
+        self.hs_shape = None
+
+    def forward(self, xs):
+        hs = self.lstm.forward(self.embed.forward(xs))
+        self.hs_shape = hs.shape
+        return hs[:, -1]
+
+    def backward(self, dh):
+        dhs = np.zeros(self.hs_shape, dtype=dh.dtype)
+        dhs[:, -1] = dh
+        self.embed.backward(self.lstm.backward(dhs))
+
+
+class Decoder:
+    """Teacher-forced ids (N, T), encoder state h (N, H) -> scores (N, T, V); ``peeky`` feeds h to
+    every step's LSTM input and to the affine layer as well."""
+
+    def __init__(self, V, D, H, init, peeky=False):
+        self.peeky = peeky
+        self.embed = TimeEmbedding(init.embedding(V, D))
+        self.lstm = init.lstm(D + H if peeky else D, H, stateful=True)
+        self.affine = TimeAffine(init.weight(2 * H if peeky else H, V), init.zeros(V))
+        self.layers = [("embed", self.embed), ("lstm", self.lstm), ("affine", self.affine)]
+        self.H = H
+
+    def forward(self, ts, h):
+        self.lstm.set_state(h)
+        return self._step(ts, h)
+
+    def _step(self, ts, h):
+        out = self.embed.forward(ts)
+        if self.peeky:
+            hs = np.repeat(h[:, None, :], ts.shape[1], axis=1)
+            out = np.concatenate((hs, out), axis=2)
+        out = self.lstm.forward(out)
+        if self.peeky:
+            out = np.concatenate((hs, out), axis=2)
+        return self.affine.forward(out)
+
+    def backward(self, dscore):
+        H = self.H
+        dout = self.affine.backward(dscore)
+        dh_peek = 0
+        if self.peeky:
+            dh_peek, dout = dout[:, :, :H].sum(axis=1), dout[:, :, H:]
+        dout = self.lstm.backward(dout)
+        if self.peeky:
+            dh_peek = dh_peek + dout[:, :, :H].sum(axis=1)
+            dout = dout[:, :, H:]
+        self.embed.backward(dout)
+        return self.lstm.dh + dh_peek
+
+    def generate(self, h, start_ids, sample_size):
+        """Greedy ids (N, sample_size); no attention to report (None)."""
+        self.lstm.set_state(h)
+        ids = start_ids.reshape(-1, 1)
+        sampled = []
+        for _ in range(sample_size):
+            ids = self._step(ids, h).argmax(axis=2)
+            sampled.append(ids[:, 0])
+        return np.stack(sampled, axis=1), None
+
+
+class Seq2seq(Seq2seqBase):
+    def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32):
+        init = Init(rng if rng is not None else np.random.default_rng(0), dtype)
+        V, D, H = vocab_size, wordvec_size, hidden_size
+        self.encoder = Encoder(V, D, H, init)
+        self.decoder = Decoder(V, D, H, init, peeky=self.peeky)
+        self.softmax = TimeSoftmaxWithLoss()
+        self._collect()
+
+    peeky = False
+
+
+class PeekySeq2seq(Seq2seq):
+    peeky = True
