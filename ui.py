@@ -9,7 +9,6 @@ import time
 import streamlit as st
 
 from core import runs, translate as translate_core
-from core.errors import UserError
 
 PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
 # Tests point this at a temporary directory so they never touch the real artifacts/.
@@ -121,5 +120,3 @@ def example_buttons(key, state_key):
 def format_time(timestamp):
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp)) if timestamp else ""
 
-
-__all__ = ["UserError"]

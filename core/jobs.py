@@ -110,7 +110,11 @@ def _is_training_process(pid):
 
 
 def stop(run_dir):
-    """Ask a run's process to stop (SIGTERM): it finishes the current iteration and says "stopped"."""
+    """Ask a run's process to stop (SIGTERM): it finishes the current iteration and says "stopped".
+
+    Runs of the same process that are still waiting in its queue are marked stopped here too, so
+    they read right even if the signal lands before the process has set up its handler.
+    """
     status = runs.read_status(run_dir)
     pid = status.get("pid")
     if status.get("state") not in runs.ACTIVE_STATES or not pid:
@@ -121,6 +125,10 @@ def stop(run_dir):
         os.kill(int(pid), signal.SIGTERM)
     except ProcessLookupError:
         return False
+    for other in active_runs(os.path.dirname(os.path.abspath(run_dir))):
+        other_status = runs.read_status(other)
+        if other_status.get("pid") == pid and other_status.get("state") == "queued":
+            runs.write_status(other, state="stopped", stopped_at=time.time(), note="stopped before it started")
     return True
 
 

@@ -6,9 +6,9 @@ import streamlit as st
 import ui
 from core import data, jobs, runs, viz
 from core.config import PRESETS, preset
-from core.train import validated
 from core.errors import UserError
 from core.models import MODELS
+from core.train import validated
 
 REFRESH_S = 1.5
 
@@ -59,13 +59,11 @@ def data_source():
         return target
     if not path.strip():
         raise UserError("type the path of a book-format file")
-    return path.strip()
+    # absolute: the training process does not share the server's working directory
+    return os.path.abspath(path.strip())
 
 
-def requested_config(model_name):
-    source_path = data_source()
-    if source_path != "generator":
-        data.load_file(source_path)   # check it now: a bad line is reported here, with its number
+def requested_config(model_name, source_path):
     overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), data=source_path,
                      data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
                      batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention")
@@ -77,7 +75,10 @@ def requested_config(model_name):
 if started or comparison:
     try:
         names = ["seq2seq", "peeky", "attention"] if comparison else [model]
-        queue = [(requested_config(name), name + ("-bi" if bidirectional and name == "attention" else ""))
+        source_path = data_source()
+        if source_path != "generator":
+            data.load_file(source_path)   # check it now: a bad line is reported here, with its number
+        queue = [(requested_config(name, source_path), name + ("-bi" if bidirectional and name == "attention" else ""))
                  for name in names]
         run_dirs = jobs.start_queue(ui.RUNS_ROOT, queue)
         st.session_state["train.watch"] = run_dirs[0]
