@@ -77,6 +77,16 @@ def epoch_picker(run_dir, key, label="Epoch"):
     return st.select_slider(label, options=epochs, key=key)
 
 
+def run_and_epoch_picker(prefix):
+    """Sidebar pickers of a run and one of its epochs; stops the page (with a note) when there is none."""
+    run = run_picker(f"{prefix}.run")
+    if run is None:
+        st.stop()
+    with st.sidebar:
+        epoch = epoch_picker(run["path"], f"{prefix}.epoch")
+    return run, epoch
+
+
 @st.cache_resource(max_entries=32, show_spinner="Loading checkpoint...")
 def _loaded(run_dir, epoch, mtime):
     """(model, vocab, config, lock) for one checkpoint; mtime in the key reloads a replaced file.

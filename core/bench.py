@@ -19,8 +19,8 @@ from core import decode
 from core.config import PRESETS, preset
 from core.errors import run_cli
 from core.models import build_model
-from core.optim import Adam, clip_grads
-from core.train import encode, prepare_data
+from core.optim import Adam
+from core.train import encode, prepare_data, train_step
 from core.translate import translate
 
 
@@ -36,10 +36,7 @@ def train_steps(model, optimizer, config, xs, ts, rng):
         for start in range(0, len(xs) - batch + 1, batch):
             index = order[start:start + batch]
             tick = time.perf_counter()
-            model.forward(xs[index], ts[index])
-            model.backward()
-            clip_grads(model.grads, config.max_grad)
-            optimizer.update(model.params, model.grads)
+            train_step(model, optimizer, config, xs[index], ts[index])
             yield time.perf_counter() - tick
 
 

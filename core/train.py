@@ -42,6 +42,15 @@ def encode(dataset, vocab, config):
     return vocab.encode_questions(dataset.questions, config.reverse_input), vocab.encode_answers(dataset.answers)
 
 
+def train_step(model, optimizer, config, xs, ts):
+    """One iteration: forward, backward, gradient clipping, Adam update; returns the loss."""
+    loss = float(model.forward(xs, ts))
+    model.backward()
+    clip_grads(model.grads, config.max_grad)
+    optimizer.update(model.params, model.grads)
+    return loss
+
+
 def train(config, run_dir, should_stop=lambda: False, on_progress=None):
     """Train and record everything in run_dir; returns the final status dict.
 
@@ -79,10 +88,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                 return runs.write_status(run_dir, state="stopped", stopped_at=time.time())
             index = order[step * batch:(step + 1) * batch]
             tick = time.perf_counter()
-            loss = float(model.forward(x_train[index], t_train[index]))
-            model.backward()
-            clip_grads(model.grads, config.max_grad)
-            optimizer.update(model.params, model.grads)
+            loss = train_step(model, optimizer, config, x_train[index], t_train[index])
             train_time += time.perf_counter() - tick
             iteration += 1
             loss_sum, loss_count = loss_sum + loss, loss_count + 1

@@ -8,11 +8,7 @@ from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Attention")
-run = ui.run_picker("attention.run")
-if run is None:
-    st.stop()
-with st.sidebar:
-    epoch = ui.epoch_picker(run["path"], "attention.epoch")
+run, epoch = ui.run_and_epoch_picker("attention")
 
 if "attention.text" not in st.session_state:
     st.session_state["attention.text"] = ui.EXAMPLES[0]

@@ -38,9 +38,12 @@ for column, (epoch, result) in zip(st.columns(max(len(results), 1)), results.ite
 if results:
     st.subheader("Step through the epochs")
     step = st.select_slider("Epoch", epochs, value=epochs[-1], key="compare.step") if len(epochs) > 1 else epochs[0]
-    result = ui.translate(run["path"], step, text)
-    st.plotly_chart(viz.attention_heatmap(result, title=f"epoch {step}: {result.prediction}"),
-                    key="compare.stepper")
+    try:
+        result = ui.translate(run["path"], step, text)
+        st.plotly_chart(viz.attention_heatmap(result, title=f"epoch {step}: {result.prediction}"),
+                        key="compare.stepper")
+    except UserError as e:
+        ui.show_user_error(e)
 
 st.subheader("Runs against each other")
 everything = ui.all_runs()

@@ -11,11 +11,7 @@ from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Errors")
-run = ui.run_picker("errors.run")
-if run is None:
-    st.stop()
-with st.sidebar:
-    epoch = ui.epoch_picker(run["path"], "errors.epoch")
+run, epoch = ui.run_and_epoch_picker("errors")
 
 source = st.radio("Evaluate on", ["Fresh generated dates", "A file on the server"], horizontal=True,
                   key="errors.source")

@@ -1,6 +1,7 @@
 """Every page through Streamlit's AppTest, against the session's tiny fixture run (never artifacts/)."""
 import json
 import os
+import shutil
 import time
 
 import numpy as np
@@ -187,3 +188,18 @@ def test_comparison_preset_queues_three_models(artifacts, tiny_run):
     finally:
         for run_dir in queued:
             jobs.stop(run_dir)
+
+
+def test_a_corrupt_checkpoint_is_an_error_message_not_a_crash(artifacts, tiny_run):
+    broken = os.path.join(artifacts, "runs", "broken-checkpoint")
+    shutil.copytree(tiny_run, broken)
+    with open(runs.checkpoint_path(broken, runs.epochs(broken)[-1]), "r+b") as f:
+        f.truncate(64)
+    try:
+        for page in ("attention", "compare", "errors"):
+            at = open_page(page)
+            at.selectbox(key=f"{page}.run").set_value(broken).run()
+            assert not at.exception, page
+            assert any("corrupt or truncated" in e.value for e in at.error), page
+    finally:
+        shutil.rmtree(broken)
