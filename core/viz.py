@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 HEATMAP_SCALE = "Blues"
 
 
-def attention_heatmap(result, title=None, spans=None):
+def attention_heatmap(result, title=None, spans=None, compact=False):
     """Heatmap of a Translation: rows output characters, columns input characters in reading order.
 
     Axes are integer positions with the characters as tick labels, so repeated characters
@@ -19,17 +19,19 @@ def attention_heatmap(result, title=None, spans=None):
     fig = go.Figure(go.Heatmap(
         z=weights.tolist(), x=list(range(S)), y=list(range(T)), zmin=0.0, zmax=1.0,
         colorscale=HEATMAP_SCALE, colorbar={"title": "weight"}, text=hover, hoverinfo="text",
-        xgap=1, ygap=1))
+        xgap=1, ygap=1, showscale=not compact))
+    tick_font = {"size": 9} if compact else None
     fig.update_xaxes(tickmode="array", tickvals=list(range(S)), ticktext=[_visible(c) for c in inputs],
-                     title="input (reading order)", side="top", tickangle=0)
+                     title=None if compact else "input (reading order)", side="top", tickangle=0,
+                     tickfont=tick_font)
     fig.update_yaxes(tickmode="array", tickvals=list(range(T)), ticktext=[_visible(c) for c in outputs],
-                     title="output", autorange="reversed")
+                     title=None if compact else "output", autorange="reversed", tickfont=tick_font)
     for row, span in enumerate(spans or []):
         if span:
             fig.add_shape(type="rect", x0=span[0] - 0.5, x1=span[1] - 0.5, y0=row - 0.5, y1=row + 0.5,
                           line={"color": "#e4572e", "width": 2})
-    fig.update_layout(title=title, height=120 + 28 * T, margin={"l": 60, "r": 20, "t": 90, "b": 20},
-                      xaxis={"constrain": "domain"})
+    fig.update_layout(title={"text": title, "y": 0.98, "yanchor": "top"}, height=120 + 28 * T,
+                      margin={"l": 30 if compact else 60, "r": 10 if compact else 20, "t": 90, "b": 20})
     return fig
 
 

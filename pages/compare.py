@@ -32,8 +32,8 @@ if results and next(iter(results.values())).attention is None:
     results = {}
 for column, (epoch, result) in zip(st.columns(max(len(results), 1)), results.items()):
     mark = "" if result.correct is None else (" ✓" if result.correct else " ✗")
-    column.plotly_chart(viz.attention_heatmap(result, title=f"epoch {epoch}: {result.prediction}{mark}"),
-                        key=f"compare.side.{epoch}")
+    column.plotly_chart(viz.attention_heatmap(result, title=f"epoch {epoch}: {result.prediction}{mark}",
+                                              compact=True), key=f"compare.side.{epoch}")
 
 if results:
     st.subheader("Step through the epochs")
@@ -57,7 +57,7 @@ left.plotly_chart(viz.accuracy_curves({name: [(r["epoch"], r["test_accuracy"]) f
 right.plotly_chart(viz.accuracy_curves(
     {name: [(r["epoch"], r["alignment"]) for r in records if r.get("alignment") is not None]
      for name, records in epoch_records.items()},
-    title="Alignment score per epoch", y_title="mean attention mass on the source characters"),
+    title="Alignment score per epoch", y_title="alignment score"),
     key="compare.alignment")
 configs = pd.DataFrame([{"run": by_path[p]["run"], **runs.read_config(p).to_json()} for p in picked])
 if not configs.empty:
