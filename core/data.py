@@ -44,10 +44,11 @@ def load_file(path):
             lines = f.read().split("\n")
     except FileNotFoundError:
         raise UserError(f"data file not found: {path}")
-    except (UnicodeDecodeError, IsADirectoryError) as e:
+    except (UnicodeDecodeError, OSError) as e:
         raise UserError(f"cannot read data file {path}: {e}")
     questions, answers = [], []
     for number, line in enumerate(lines, start=1):
+        line = line.rstrip("\r")   # files saved with Windows line ends
         if not line.strip():
             continue
         if START_CHAR not in line:

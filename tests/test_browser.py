@@ -123,10 +123,10 @@ def test_click_a_wrong_prediction_into_the_heatmap(server, page):
     page.screenshot(path=os.path.join(OUT, "mistake.png"), full_page=True)
 
 
-def loss_points(page):
-    return page.evaluate("""() => {
-        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
-        return plots.length && plots[0].data ? plots[0].data[0].x.length : -1; }""")
+# Points on the first chart of the Train page (the loss curve); -1 while the fragment redraws it.
+LOSS_POINTS = """() => {
+    const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
+    return plots.length && plots[0].data && plots[0].data[0] ? plots[0].data[0].x.length : -1; }"""
 
 
 def set_number(page, label, value):
@@ -143,14 +143,11 @@ def test_start_training_and_watch_the_chart_grow(server, page, artifacts):
     set_number(page, "Hidden size", 32)
     page.get_by_role("button", name="Start training").click()
     page.wait_for_selector("[data-testid='stProgress']", timeout=30000)
-    page.wait_for_function("""() => {
-        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
-        return plots.length && plots[0].data && plots[0].data[0].x.length > 0; }""", timeout=60000)
-    first = loss_points(page)
-    page.wait_for_function(f"""() => {{
-        const plots = document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot");
-        return plots[0].data[0].x.length > {first}; }}""", timeout=30000)   # it updates by itself
-    assert loss_points(page) > first
+    first = page.wait_for_function(f"() => {{ const n = ({LOSS_POINTS})(); return n > 0 && n; }}",
+                                   timeout=60000).json_value()
+    later = page.wait_for_function(f"() => {{ const n = ({LOSS_POINTS})(); return n > {first} && n; }}",
+                                   timeout=30000).json_value()   # the chart updates by itself
+    assert later > first > 0
     page.screenshot(path=os.path.join(OUT, "train.png"), full_page=True)
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector("text=Stopped by request", timeout=30000)

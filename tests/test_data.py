@@ -77,6 +77,11 @@ def test_loader_strips_and_keeps_any_book_format(tmp_path):
     assert vocab.decode(vocab.encode_answers(["91"])[0]) == "_91  "
 
 
+def test_loader_accepts_windows_line_ends(tmp_path):
+    dataset = data.load_file(write(tmp_path, "1+2  _3 \r\n10+1 _11\r\n"))
+    assert dataset.questions == ["1+2", "10+1"] and dataset.answers == ["3 ", "11"]
+
+
 @pytest.mark.parametrize("text, line", [("12_3\nno separator here\n", 2), ("_3\n", 1), ("1+1_\n", 1)])
 def test_loader_names_the_bad_line(tmp_path, text, line):
     with pytest.raises(UserError, match=f"line {line}"):
