@@ -130,8 +130,10 @@ def live_view():
     metrics = runs.read_metrics(run_dir)
     left, right = st.columns(2)
     left.plotly_chart(viz.loss_curve(metrics), key="train.loss")
-    accuracy = [(r["epoch"], r["test_accuracy"]) for r in metrics if r.get("type") == "epoch"]
-    right.plotly_chart(viz.accuracy_curves({os.path.basename(run_dir): accuracy}), key="train.accuracy")
+    epochs = [r for r in metrics if r.get("type") == "epoch"]
+    series = {"test accuracy": [(r["epoch"], r["test_accuracy"]) for r in epochs],
+              "alignment score": [(r["epoch"], r["alignment"]) for r in epochs if r.get("alignment") is not None]}
+    right.plotly_chart(viz.accuracy_curves(series, title="Per epoch", y_title="score"), key="train.accuracy")
 
 
 live_view()
