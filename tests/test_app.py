@@ -203,3 +203,28 @@ def test_a_corrupt_checkpoint_is_an_error_message_not_a_crash(artifacts, tiny_ru
             assert any("corrupt or truncated" in e.value for e in at.error), page
     finally:
         shutil.rmtree(broken)
+
+
+def test_train_with_a_malformed_file_names_the_line(artifacts, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text("1+1_2\n2+2 4\n")
+    at = open_page("train")
+    at.radio(key="train.source").set_value("File on the server")
+    at.text_input(key="train.path").input(str(bad))
+    at.button(key="train.start").click().run()
+    assert not at.exception
+    assert at.error and "line 2" in at.error[0].value
+    assert not jobs.active_runs(os.path.join(artifacts, "runs"))
+
+
+def test_a_killed_run_shows_as_failed_with_its_reason(artifacts, tiny_run):
+    killed = os.path.join(artifacts, "runs", "killed-run")
+    shutil.copytree(tiny_run, killed)
+    runs.write_status(killed, state="running", pid=2 ** 22 + 4321)   # a process that no longer exists
+    try:
+        at = open_page()
+        table = at.dataframe[0].value.set_index("run")
+        assert table.loc["killed-run", "state"] == "failed"
+        assert any("killed-run failed" in e.value and "without saying so" in e.value for e in at.error)
+    finally:
+        shutil.rmtree(killed)
