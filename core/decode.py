@@ -6,12 +6,17 @@ import numpy as np
 BATCH_SIZE = 500
 
 
-def generate(model, xs, start_id, length, batch_size=BATCH_SIZE):
-    """ids (N, length), and attention (N, length, S) in the encoder's input order or None."""
+def generate(model, xs, start_id, length, batch_size=BATCH_SIZE, on_progress=None):
+    """ids (N, length), and attention (N, length, S) in the encoder's input order or None.
+
+    on_progress(done, total) is called after every batch.
+    """
     ids, weights = [], []
     for i in range(0, len(xs), batch_size):
         ids.append(model.generate(xs[i:i + batch_size], start_id, length))
         weights.append(model.attention_weights)
+        if on_progress:
+            on_progress(min(i + batch_size, len(xs)), len(xs))
     has_attention = weights[0] is not None
     return np.concatenate(ids), (np.concatenate(weights) if has_attention else None)
 

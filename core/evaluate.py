@@ -48,11 +48,11 @@ def case_of(label):
     return "numeric" if label in ("short", "iso") else label
 
 
-def evaluate(model, vocab, config, dataset, epoch=None, batch_size=decode.BATCH_SIZE):
-    """Batched greedy decoding of a whole Dataset with a loaded model."""
+def evaluate(model, vocab, config, dataset, epoch=None, on_progress=None):
+    """Batched greedy decoding of a whole Dataset with a loaded model; on_progress(done, total)."""
     xs = vocab.encode_questions(dataset.questions, config.reverse_input)
     ts = vocab.encode_answers(dataset.answers)
-    ids, weights = decode.generate(model, xs, vocab.start_id, vocab.output_length, batch_size)
+    ids, weights = decode.generate(model, xs, vocab.start_id, vocab.output_length, on_progress=on_progress)
     correct = (ids == ts[:, 1:]).all(axis=1)
     predictions = [vocab.decode(row) for row in ids]
     labels = dataset.labels or ["all"] * len(dataset)

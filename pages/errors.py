@@ -23,21 +23,40 @@ else:
     dataset_key = ("file", os.path.abspath(path))
 
 
-@st.cache_resource(max_entries=8, show_spinner="Decoding every example...")
-def evaluation(run_dir, epoch, mtime, dataset_key):
+@st.cache_resource
+def evaluations():
+    """Finished evaluations shared by all sessions: (run, epoch, checkpoint mtime, data) -> Evaluation.
+
+    A plain dict instead of a cached function, so the progress bar can be drawn while decoding.
+    """
+    return {}
+
+
+def evaluate_with_progress(run_dir, epoch, dataset_key):
     kind, arg = dataset_key
-    # seed 2026 differs from every training default, so these are dates the model has not seen
-    dataset = data.generated(arg, seed=2026) if kind == "generated" else data.load_file(arg)
-    model, vocab, config, lock = ui.load(run_dir, epoch)
-    with lock:
-        return evaluate.evaluate(model, vocab, config, dataset, epoch)
+    bar = st.progress(0.0, text="Reading the examples...")
+    try:
+        # seed 2026 differs from every training default, so these are dates the model has not seen
+        dataset = data.generated(arg, seed=2026) if kind == "generated" else data.load_file(arg)
+        model, vocab, config, lock = ui.load(run_dir, epoch)
+        with lock:
+            return evaluate.evaluate(model, vocab, config, dataset, epoch, on_progress=lambda done, total:
+                                     bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
+    finally:
+        bar.empty()
 
 
-try:
-    result = evaluation(run["path"], epoch, ui.checkpoint_mtime(run["path"], epoch), dataset_key)
-except UserError as e:
-    ui.show_user_error(e)
-    st.stop()
+store = evaluations()
+key = (run["path"], epoch, ui.checkpoint_mtime(run["path"], epoch), dataset_key)
+if key not in store:
+    try:
+        store[key] = evaluate_with_progress(run["path"], epoch, dataset_key)
+    except UserError as e:
+        ui.show_user_error(e)
+        st.stop()
+    while len(store) > 8:
+        store.pop(next(iter(store)))   # the oldest
+result = store[key]
 
 mean_alignment, _ = alignment.mean_score(result.alignment)
 c1, c2, c3 = st.columns(3)
