@@ -39,7 +39,8 @@ class Seq2seqBase:
     """forward(xs, ts) -> loss with teacher forcing (decoder input ts[:, :-1], target ts[:, 1:]);
     backward(); generate(xs, start_id, sample_size) -> ids (N, sample_size), greedy and batched.
 
-    Subclasses set encoder, decoder and ``layers`` [(dotted prefix, layer)]. After generate,
+    Subclasses set encoder, decoder (each with ``layers``: [(name, layer)]) and softmax, then call
+    _collect(), which names every parameter "encoder.<layer>.<key>". After generate,
     ``attention_weights`` holds (N, sample_size, S) for attention models and None otherwise.
     """
 

@@ -1,6 +1,7 @@
 """The run-directory protocol: the only thing the training process and the UI share.
 
   config.json  vocab.json  status.json  metrics.jsonl  checkpoints/epoch_NNN.npz
+  request.json (a run the dashboard queued: the config it will be trained with), train.log (its output)
 status.json and checkpoints are replaced atomically; metrics.jsonl is appended a line at a time and a
 reader skips a partial last line. A "running" status whose process is gone reads as "failed".
 """

@@ -77,6 +77,10 @@ class Decoder:
 
 
 class Seq2seq(Seq2seqBase):
+    """Encoder + Decoder: the book's chapter 7 seq2seq."""
+
+    peeky = False
+
     def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32):
         init = Init(rng if rng is not None else np.random.default_rng(0), dtype)
         V, D, H = vocab_size, wordvec_size, hidden_size
@@ -85,8 +89,8 @@ class Seq2seq(Seq2seqBase):
         self.softmax = TimeSoftmaxWithLoss()
         self._collect()
 
-    peeky = False
-
 
 class PeekySeq2seq(Seq2seq):
+    """Encoder + peeky Decoder: chapter 7's improved seq2seq."""
+
     peeky = True
