@@ -17,7 +17,8 @@ from core import runs
 from core.errors import UserError
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_children = {}   # pid -> Popen, so finished children are reaped instead of lingering as zombies
+_children = {}     # pid -> Popen, so finished children are reaped instead of lingering as zombies
+_exit_codes = {}   # pid -> exit status of the children reaped so far
 
 
 @contextmanager
@@ -34,6 +35,7 @@ def _start_lock(root):
 def _reap():
     for pid, child in list(_children.items()):
         if child.poll() is not None:
+            _exit_codes[pid] = child.returncode
             del _children[pid]
 
 
@@ -125,8 +127,16 @@ def stop(run_dir):
         os.kill(int(pid), signal.SIGTERM)
     except ProcessLookupError:
         return False
-    for other in active_runs(os.path.dirname(os.path.abspath(run_dir))):
-        other_status = runs.read_status(other)
+    root = os.path.dirname(os.path.abspath(run_dir))
+    for name in sorted(os.listdir(root)):
+        other = os.path.join(root, name)
+        status_path = os.path.join(other, "status.json")
+        if not os.path.isfile(status_path):
+            continue
+        try:   # as written, not read_status: the process may already be gone, which reads as "failed"
+            other_status = runs.read_json(status_path)
+        except UserError:
+            continue
         if other_status.get("pid") == pid and other_status.get("state") == "queued":
             runs.write_status(other, state="stopped", stopped_at=time.time(), note="stopped before it started")
     return True
@@ -137,7 +147,7 @@ def wait(run_dir, timeout=None):
     pid = runs.read_status(run_dir).get("pid")
     child = _children.get(pid)
     if child is None:
-        return None
+        return _exit_codes.get(pid)   # already reaped, or not started by this process (None)
     code = child.wait(timeout)
     _reap()
     return code
