@@ -1,0 +1,104 @@
+"""Train our model and PyTorch's reference from the same weights on the same batches, side by side.
+
+    pip install torch==2.13.0   # a measuring tool only: never a dependency of the project
+    python tools/paired_with_torch.py ../shared/data/date.txt --seed 1 --init torch --epochs 3
+
+It answers "does our NumPy training behave like PyTorch's?" better than unpaired seeds can, since
+where the loss leaves its plateau is very sensitive to the initial weights. ``--init torch`` starts
+both from torch_ref's own initial weights for that seed, ``--init ours`` from ours. Prints test
+accuracy per epoch for both.
+"""
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from core import data, decode  # noqa: E402
+from core.config import TrainConfig  # noqa: E402
+from core.models import build_model  # noqa: E402
+from core.optim import Adam  # noqa: E402
+from core.train import train_step  # noqa: E402
+
+REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench")
+
+
+def swap_gate_order(W):
+    """Columns [i, f, g, o] (torch) <-> [f, i, o, g] (ours): swapping both pairs is its own inverse."""
+    a, b, c, d = np.split(W, 4, axis=-1)
+    return np.concatenate([b, a, d, c], axis=-1)
+
+
+def lstm_pairs(reference_model):
+    return (("encoder", reference_model.enc_lstm), ("decoder", reference_model.dec_lstm))
+
+
+def ours_from_torch(params, reference_model):
+    params["encoder.embed.W"][...] = reference_model.enc_embed.weight.detach().numpy()
+    params["decoder.embed.W"][...] = reference_model.dec_embed.weight.detach().numpy()
+    for side, lstm in lstm_pairs(reference_model):
+        params[f"{side}.lstm.Wx"][...] = swap_gate_order(lstm.weight_ih_l0.detach().numpy().T)
+        params[f"{side}.lstm.Wh"][...] = swap_gate_order(lstm.weight_hh_l0.detach().numpy().T)
+        params[f"{side}.lstm.b"][...] = swap_gate_order((lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy())
+    params["decoder.affine.W"][...] = reference_model.affine.weight.detach().numpy().T
+    params["decoder.affine.b"][...] = reference_model.affine.bias.detach().numpy()
+
+
+@torch.no_grad()
+def torch_from_ours(reference_model, params):
+    reference_model.enc_embed.weight.copy_(torch.from_numpy(params["encoder.embed.W"]))
+    reference_model.dec_embed.weight.copy_(torch.from_numpy(params["decoder.embed.W"]))
+    for side, lstm in lstm_pairs(reference_model):
+        lstm.weight_ih_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.Wx"]).T.copy()))
+        lstm.weight_hh_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.Wh"]).T.copy()))
+        lstm.bias_ih_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.b"])))
+        lstm.bias_hh_l0.zero_()
+    reference_model.affine.weight.copy_(torch.from_numpy(params["decoder.affine.W"].T.copy()))
+    reference_model.affine.bias.copy_(torch.from_numpy(params["decoder.affine.b"]))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("data")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--init", choices=("torch", "ours"), default="torch")
+    args = p.parse_args()
+    sys.path.insert(0, REFERENCE)
+    import torch_ref
+
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    config = TrainConfig(data=args.data, seed=args.seed)
+    dataset = data.load_file(args.data)
+    train_set, test_set = data.split(dataset)
+    vocab = data.Vocab.for_dataset(dataset)
+    x_train, t_train = vocab.encode_questions(train_set.questions), vocab.encode_answers(train_set.answers)
+    x_test, t_test = vocab.encode_questions(test_set.questions), vocab.encode_answers(test_set.answers)
+    reference = torch_ref.AttentionSeq2seq(len(vocab.chars), config.wordvec_size, config.hidden_size)
+    ours = build_model(config, len(vocab.chars))
+    if args.init == "torch":
+        ours_from_torch(ours.params, reference)
+    else:
+        torch_from_ours(reference, ours.params)
+    optimizer = Adam(config.lr)
+    reference_params = list(reference.parameters())
+    reference_optimizer = torch.optim.Adam(reference_params, lr=config.lr, betas=(0.9, 0.999), eps=1e-7)
+    order_rng = np.random.RandomState(args.seed)   # torch_ref's batch order
+    batch = config.batch_size
+    for epoch in range(1, args.epochs + 1):
+        order = order_rng.permutation(len(x_train))
+        for start in range(0, len(x_train) - batch + 1, batch):
+            index = order[start:start + batch]
+            train_step(ours, optimizer, config, x_train[index], t_train[index])
+            torch_ref.train_step(reference, reference_optimizer, reference_params,
+                                 torch.from_numpy(x_train[index]), torch.from_numpy(t_train[index]), config.max_grad)
+        ours_accuracy = decode.accuracy(ours, x_test, t_test)
+        torch_accuracy = torch_ref.evaluate(reference, torch.from_numpy(x_test), torch.from_numpy(t_test))
+        print(f"epoch {epoch}: test accuracy ours {ours_accuracy:.4f}, torch {torch_accuracy:.4f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
