@@ -7,15 +7,6 @@ V vocabulary size. No dtype is fixed here: float32 in training, float64 in gradi
 import numpy as np
 
 
-def sigmoid(x, out=None):
-    # tanh form: one transcendental pass and no overflow warnings for large negative x
-    out = np.multiply(x, 0.5, out=out)
-    np.tanh(out, out=out)
-    out *= 0.5
-    out += 0.5
-    return out
-
-
 class TimeEmbedding:
     """ids (N, T) -> rows of W (N, T, D)."""
 
