@@ -62,9 +62,13 @@ def train(config, run_dir, should_stop=lambda: False, on_progress=None):
         runs.create(run_dir, config, vocab)
         return _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress)
     except BaseException as e:
-        error = str(e) if isinstance(e, UserError) else f"{type(e).__name__}: {e}"
-        runs.write_status(run_dir, state="failed", error=error, traceback=traceback.format_exc())
+        runs.write_status(run_dir, state="failed", error=error_text(e), traceback=traceback.format_exc())
         raise
+
+
+def error_text(e):
+    """The one line status.json shows: a UserError's own message, otherwise the exception's type too."""
+    return str(e) if isinstance(e, UserError) else f"{type(e).__name__}: {e}"
 
 
 def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress):
@@ -186,11 +190,15 @@ def run_queue(run_dirs, should_stop, on_progress):
             continue
         try:
             config = validated(TrainConfig.from_json(runs.read_json(os.path.join(run_dir, runs.REQUEST))))
+        except Exception as e:   # an unusable request never reaches train(), so record it here
+            runs.write_status(run_dir, state="failed", error=error_text(e))
+            print(f"{run_dir}: failed: {error_text(e)}", file=sys.stderr)
+            failed += 1
+            continue
+        try:
             train(config, run_dir, should_stop, on_progress)
-        except Exception as e:   # recorded in that run's status.json; the queue goes on
-            runs.write_status(run_dir, state="failed", error=str(e) if isinstance(e, UserError) else
-                              f"{type(e).__name__}: {e}")
-            print(f"{run_dir}: failed: {e}", file=sys.stderr)
+        except Exception as e:   # train() has recorded it in status.json; the queue goes on
+            print(f"{run_dir}: failed: {error_text(e)}", file=sys.stderr)
             failed += 1
     return failed
 
