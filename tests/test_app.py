@@ -104,13 +104,19 @@ def wait_for(condition, timeout=60):
     return False
 
 
-def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
+def press_on_train_page(button_key, hidden_size):
+    """A long run of a small model (it is stopped by the test), started by one of the page's buttons."""
     at = open_page("train")
     at.number_input(key="train.size").set_value(20000)
     at.number_input(key="train.epochs").set_value(50)
-    at.number_input(key="train.hidden").set_value(32)
-    at.button(key="train.start").click().run()
+    at.number_input(key="train.hidden").set_value(hidden_size)
+    at.button(key=button_key).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
+    return at
+
+
+def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
+    at = press_on_train_page("train.start", hidden_size=32)
     root = os.path.join(artifacts, "runs")
     [run_dir] = jobs.active_runs(root)
     assert runs.read_status(run_dir)["pid"]
@@ -170,12 +176,7 @@ def test_a_model_without_attention_says_so(seq2seq_run):
 
 
 def test_comparison_preset_queues_three_models(artifacts, tiny_run):
-    at = open_page("train")
-    at.number_input(key="train.size").set_value(20000)
-    at.number_input(key="train.epochs").set_value(50)
-    at.number_input(key="train.hidden").set_value(16)
-    at.button(key="train.comparison").click().run()
-    assert not at.exception and not at.error, [e.value for e in at.error]
+    press_on_train_page("train.comparison", hidden_size=16)
     root = os.path.join(artifacts, "runs")
     queued = jobs.active_runs(root)
     assert [runs.read_config(r).model for r in queued] == ["seq2seq", "peeky", "attention"]

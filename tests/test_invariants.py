@@ -56,11 +56,17 @@ def test_stateful_lstm_step_by_step_equals_whole_sequence():
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
-def test_batched_greedy_decoding_equals_one_at_a_time():
-    rng = np.random.default_rng(5)
+def decisive_model(rng):
+    """A small float64 model with unit-scale weights: its argmax choices are far from ties."""
     model = AttentionSeq2seq(11, 5, 8, rng=rng, dtype=np.float64)
     for p in model.params.values():
         p[...] = rng.standard_normal(p.shape)
+    return model
+
+
+def test_batched_greedy_decoding_equals_one_at_a_time():
+    rng = np.random.default_rng(5)
+    model = decisive_model(rng)
     xs = rng.integers(0, 11, (6, 9))
     batch = model.generate(xs, 0, 4)
     batch_weights = model.attention_weights
@@ -72,9 +78,7 @@ def test_batched_greedy_decoding_equals_one_at_a_time():
 def test_greedy_decoding_matches_teacher_forcing_on_its_own_output():
     """Feeding the generated ids back with teacher forcing must give them the highest scores."""
     rng = np.random.default_rng(6)
-    model = AttentionSeq2seq(11, 5, 8, rng=rng, dtype=np.float64)
-    for p in model.params.values():
-        p[...] = rng.standard_normal(p.shape)
+    model = decisive_model(rng)
     xs = rng.integers(0, 11, (4, 9))
     ids = model.generate(xs, 0, 5)
     ts = np.concatenate([np.zeros((4, 1), dtype=ids.dtype), ids], axis=1)
