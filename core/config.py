@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, fields
 class TrainConfig:
     model: str = "attention"        # attention | seq2seq | peeky
     bidirectional: bool = False     # attention only: the encoder reads both ways (book, section 8.4)
+    lstm_biases: int = 2            # 2: PyTorch's LSTM (b + bh), trains faster; 1: the book's (README)
     wordvec_size: int = 16
     hidden_size: int = 256
     batch_size: int = 128
@@ -25,6 +26,8 @@ class TrainConfig:
     @classmethod
     def from_json(cls, obj):
         known = {f.name for f in fields(cls)}
+        # Runs written before lstm_biases existed trained the book's one-bias LSTM.
+        obj = {"lstm_biases": 1, **obj}
         return cls(**{k: v for k, v in obj.items() if k in known})
 
 

@@ -93,11 +93,16 @@ class TimeLSTM:
       the gate arithmetic run per step, in preallocated buffers (fresh 15 MB arrays every call cost
       more in page faults than the arithmetic they hold).
     With ``stateful`` the last (h, c) carries into the next forward call (the decoder uses this).
+    With ``bh`` the layer keeps a second bias, as PyTorch's and cuDNN's LSTMs do: the pre-activation
+    adds b + bh, so the function is the book's, but Adam moves the sum twice as fast as one bias
+    (README, "Two LSTM biases").
     """
 
-    def __init__(self, Wx, Wh, b, stateful=False):
+    def __init__(self, Wx, Wh, b, stateful=False, bh=None):
         self.params = {"Wx": Wx, "Wh": Wh, "b": b}
-        self.grads = {"Wx": np.zeros_like(Wx), "Wh": np.zeros_like(Wh), "b": np.zeros_like(b)}
+        if bh is not None:
+            self.params["bh"] = bh
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.stateful = stateful
         self.h = self.c = None
         self.dh = None  # gradient w.r.t. the initial h, read by an encoder that supplied it
@@ -118,6 +123,8 @@ class TimeLSTM:
 
     def forward(self, xs):
         Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
+        if "bh" in self.params:
+            b = b + self.params["bh"]
         N, T, D = xs.shape
         H = Wh.shape[0]
         K = D + H + 1
@@ -202,6 +209,8 @@ class TimeLSTM:
         self.grads["Wx"][...] = dW[:D]
         self.grads["Wh"][...] = dW[D:D + H]
         self.grads["b"][...] = dW[D + H]
+        if "bh" in self.grads:
+            self.grads["bh"][...] = dW[D + H]
         return (Wx @ dA_all).reshape(D, T, N).transpose(2, 1, 0)   # (N, T, D)
 
 

@@ -3,6 +3,7 @@ of every model a run can name (the chapter 7 baselines live in core/seq2seq.py).
 
 Parameters are named ("encoder.lstm.Wx", ...): the names key checkpoints and optimiser state.
 Initialisation follows the book: embeddings randn/100, weights randn/sqrt(fan_in), zero biases.
+Every model takes ``lstm_biases``: 2 (the default, PyTorch's LSTM) or 1 (the book's); see Init.
 """
 import numpy as np
 
@@ -78,8 +79,8 @@ class AttentionSeq2seq(Seq2seqBase):
     and the decoder, whose states are compared with the encoder's, gets 2 * hidden_size units."""
 
     def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32,
-                 bidirectional=False):
-        init = Init(rng if rng is not None else np.random.default_rng(0), dtype)
+                 bidirectional=False, lstm_biases=2):
+        init = Init(rng if rng is not None else np.random.default_rng(0), dtype, lstm_biases)
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.encoder = AttentionEncoder(V, D, H, init, bidirectional)
         self.decoder = AttentionDecoder(V, D, 2 * H if bidirectional else H, init)
@@ -97,4 +98,4 @@ def build_model(config, vocab_size, dtype=np.float32, rng=None):
     rng = rng if rng is not None else np.random.default_rng(config.seed)
     extra = {"bidirectional": config.bidirectional} if config.model == "attention" else {}
     return MODELS[config.model](vocab_size, config.wordvec_size, config.hidden_size, rng=rng, dtype=dtype,
-                                **extra)
+                                lstm_biases=config.lstm_biases, **extra)

@@ -14,10 +14,13 @@ def collect(prefix_layers, what):
 
 
 class Init:
-    """The book's initialisation, from one seeded generator, in one dtype."""
+    """The book's initialisation, from one seeded generator, in one dtype. ``lstm_biases`` is 1 for
+    the book's LSTM (one bias b) or 2 for PyTorch's (b plus a recurrent bias bh, both starting at 0)."""
 
-    def __init__(self, rng, dtype):
-        self.rng, self.dtype = rng, dtype
+    def __init__(self, rng, dtype, lstm_biases=2):
+        if lstm_biases not in (1, 2):
+            raise ValueError(f"lstm_biases must be 1 or 2, not {lstm_biases!r}")
+        self.rng, self.dtype, self.lstm_biases = rng, dtype, lstm_biases
 
     def embedding(self, V, D):
         return (self.rng.standard_normal((V, D)) / 100).astype(self.dtype)
@@ -29,7 +32,8 @@ class Init:
         return np.zeros(n, dtype=self.dtype)
 
     def lstm(self, D, H, stateful):
-        return TimeLSTM(self.weight(D, 4 * H), self.weight(H, 4 * H), self.zeros(4 * H), stateful)
+        bh = self.zeros(4 * H) if self.lstm_biases == 2 else None
+        return TimeLSTM(self.weight(D, 4 * H), self.weight(H, 4 * H), self.zeros(4 * H), stateful, bh)
 
     def bilstm(self, D, H):
         return TimeBiLSTM(self.lstm(D, H, stateful=False), self.lstm(D, H, stateful=False))

@@ -81,8 +81,9 @@ class Seq2seq(Seq2seqBase):
 
     peeky = False
 
-    def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32):
-        init = Init(rng if rng is not None else np.random.default_rng(0), dtype)
+    def __init__(self, vocab_size, wordvec_size=16, hidden_size=256, rng=None, dtype=np.float32,
+                 lstm_biases=2):
+        init = Init(rng if rng is not None else np.random.default_rng(0), dtype, lstm_biases)
         V, D, H = vocab_size, wordvec_size, hidden_size
         self.encoder = Encoder(V, D, H, init)
         self.decoder = Decoder(V, D, H, init, peeky=self.peeky)

@@ -147,6 +147,8 @@ def parse_args(argv=None):
     p.add_argument("--model", choices=sorted(MODELS))
     p.add_argument("--bidirectional", action="store_true", default=None,
                    help="attention model: encoder reads the input both ways")
+    p.add_argument("--lstm-biases", type=int, choices=(1, 2),
+                   help="2: PyTorch's LSTM with two biases (default, trains faster); 1: the book's")
     p.add_argument("--epochs", type=int)
     p.add_argument("--hidden-size", type=int)
     p.add_argument("--wordvec-size", type=int)
@@ -177,6 +179,8 @@ def validated(config):
         raise UserError(f"unknown model {config.model!r}; choose from {', '.join(sorted(MODELS))}")
     if config.bidirectional and config.model != "attention":
         raise UserError("only the attention model has a bidirectional encoder")
+    if config.lstm_biases not in (1, 2):
+        raise UserError("an LSTM has 1 bias (the book's) or 2 (PyTorch's)")
     return config
 
 

@@ -29,7 +29,11 @@ with st.form("train.form"):
                          help="attention (chapter 8), or the chapter 7 baselines: seq2seq, peeky")
     epochs = c3.number_input("Epochs", 1, 100, 5, key="train.epochs")
     seed = c4.number_input("Seed", 0, 2**31 - 1, 0, key="train.seed")
-    bidirectional = st.checkbox("Bidirectional encoder (attention model, book section 8.4)", key="train.bidirectional")
+    c1, c2 = st.columns(2)
+    bidirectional = c1.checkbox("Bidirectional encoder (attention model, book section 8.4)", key="train.bidirectional")
+    book_lstm = c2.checkbox("The book's LSTM: one bias", key="train.book_lstm",
+                            help="By default each LSTM has two biases, as in PyTorch: the same function, "
+                                 "but it learns faster. Tick to train the book's exact model.")
     defaults = preset(preset_name)
     c1, c2, c3, c4 = st.columns(4)
     hidden = c1.number_input("Hidden size", 4, 1024, defaults.hidden_size, key="train.hidden")
@@ -66,7 +70,8 @@ def data_source():
 def requested_config(model_name, source_path):
     overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), data=source_path,
                      data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
-                     batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention")
+                     batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention",
+                     lstm_biases=1 if book_lstm else 2)
     if lr is not None:
         overrides["lr"] = float(lr)
     return validated(preset(preset_name, **overrides))

@@ -104,12 +104,13 @@ def wait_for(condition, timeout=60):
     return False
 
 
-def press_on_train_page(button_key, hidden_size):
+def press_on_train_page(button_key, hidden_size, book_lstm=False):
     """A long run of a small model (it is stopped by the test), started by one of the page's buttons."""
     at = open_page("train")
     at.number_input(key="train.size").set_value(20000)
     at.number_input(key="train.epochs").set_value(50)
     at.number_input(key="train.hidden").set_value(hidden_size)
+    at.checkbox(key="train.book_lstm").set_value(book_lstm)
     at.button(key=button_key).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     return at
@@ -119,6 +120,7 @@ def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
     at = press_on_train_page("train.start", hidden_size=32)
     root = os.path.join(artifacts, "runs")
     [run_dir] = jobs.active_runs(root)
+    assert runs.read_config(run_dir).lstm_biases == 2
     assert runs.read_status(run_dir)["pid"]
     try:
         # a second Start (another tab) is refused while the first one runs
@@ -176,10 +178,11 @@ def test_a_model_without_attention_says_so(seq2seq_run):
 
 
 def test_comparison_preset_queues_three_models(artifacts, tiny_run):
-    press_on_train_page("train.comparison", hidden_size=16)
+    press_on_train_page("train.comparison", hidden_size=16, book_lstm=True)
     root = os.path.join(artifacts, "runs")
     queued = jobs.active_runs(root)
     assert [runs.read_config(r).model for r in queued] == ["seq2seq", "peeky", "attention"]
+    assert [runs.read_config(r).lstm_biases for r in queued] == [1, 1, 1]   # the book's LSTM, as ticked
     assert len({runs.read_status(r)["pid"] for r in queued}) == 1   # one process trains them in turn
     try:
         assert wait_for(lambda: runs.read_status(queued[0])["state"] == "running")

@@ -78,3 +78,23 @@ def test_vanished_process_reads_as_failed(run_copy):
     status = runs.read_status(run_copy)
     assert status["state"] == "failed"
     assert "without saying so" in status["error"]
+
+
+def test_run_from_before_two_lstm_biases_still_loads(run_copy):
+    """Runs written before config.lstm_biases existed have one LSTM bias and no such key."""
+    model, vocab, config, epoch = runs.load_model(run_copy)
+    xs = vocab.encode_questions(["11/22/16", "march 3, 1999"])
+    expected = model.generate(xs, vocab.start_id, vocab.output_length)
+    path = runs.checkpoint_path(run_copy, epoch)
+    arrays = checkpoints.load(path)
+    for name in [n for n in arrays if n.endswith(".bh")]:
+        arrays[name[:-1]] += arrays.pop(name)             # the book's b is the sum of b and bh
+    checkpoints.save(path, arrays)
+    stored = runs.read_json(os.path.join(run_copy, "config.json"))
+    del stored["lstm_biases"]
+    runs.write_json_atomic(os.path.join(run_copy, "config.json"), stored)
+
+    old_model, _, old_config, _ = runs.load_model(run_copy, epoch)
+    assert old_config.lstm_biases == 1
+    assert not any(name.endswith(".bh") for name in old_model.params)
+    np.testing.assert_array_equal(old_model.generate(xs, vocab.start_id, vocab.output_length), expected)

@@ -60,6 +60,12 @@ def test_time_lstm(rng):
     check_layer(layer, layer.forward, [randn(rng, N, T, D)], rng)
 
 
+def test_time_lstm_with_recurrent_bias(rng):
+    layer = TimeLSTM(randn(rng, D, 4 * H) * 0.5, randn(rng, H, 4 * H) * 0.5, randn(rng, 4 * H) * 0.5,
+                     bh=randn(rng, 4 * H) * 0.5)
+    check_layer(layer, layer.forward, [randn(rng, N, T, D)], rng)
+
+
 def test_time_lstm_gradient_reaches_initial_state(rng):
     layer = TimeLSTM(randn(rng, D, 4 * H) * 0.5, randn(rng, H, 4 * H) * 0.5, randn(rng, 4 * H) * 0.5,
                      stateful=True)
@@ -120,13 +126,18 @@ def check_model(model, rng, expected_names):
         assert_close(analytic[name], numerical_gradient(loss, p), name)
 
 
-LSTM = ("Wx", "Wh", "b")
+LSTM = ("Wx", "Wh", "b", "bh")
 ENCODER = ["encoder.embed.W"] + [f"encoder.lstm.{k}" for k in LSTM]
 DECODER = ["decoder.embed.W", "decoder.affine.W", "decoder.affine.b"] + [f"decoder.lstm.{k}" for k in LSTM]
 
 
 def test_attention_model(rng):
     check_model(AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64), rng, ENCODER + DECODER)
+
+
+def test_attention_model_with_the_books_one_lstm_bias(rng):
+    model = AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64, lstm_biases=1)
+    check_model(model, rng, [n for n in ENCODER + DECODER if not n.endswith(".bh")])
 
 
 def test_bidirectional_attention_model(rng):

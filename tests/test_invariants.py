@@ -56,6 +56,15 @@ def test_stateful_lstm_step_by_step_equals_whole_sequence():
     np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
+def test_two_lstm_biases_compute_the_books_lstm_with_their_sum():
+    rng = np.random.default_rng(6)
+    Wx, Wh, b, bh = (rng.standard_normal(shape) for shape in ((3, 16), (4, 16), 16, 16))
+    xs = rng.standard_normal((2, 5, 3))
+    two = TimeLSTM(Wx, Wh, b, bh=bh).forward(xs)
+    one = TimeLSTM(Wx, Wh, b + bh).forward(xs)
+    np.testing.assert_allclose(two, one, rtol=1e-12)
+
+
 def decisive_model(rng):
     """A small float64 model with unit-scale weights: its argmax choices are far from ties."""
     model = AttentionSeq2seq(11, 5, 8, rng=rng, dtype=np.float64)

@@ -6,7 +6,8 @@
 It answers "does our NumPy training behave like PyTorch's?" better than unpaired seeds can, since
 where the loss leaves its plateau is very sensitive to the initial weights. ``--init torch`` starts
 both from torch_ref's own initial weights for that seed, ``--init ours`` from ours. Prints test
-accuracy per epoch for both.
+accuracy per epoch for both. With ``--lstm-biases 2`` (the default) the two models have the same
+parameters one to one; with 1, ours has the book's single LSTM bias and torch's b_hh starts at 0.
 """
 import argparse
 import os
@@ -41,7 +42,11 @@ def ours_from_torch(params, reference_model):
     for side, lstm in lstm_pairs(reference_model):
         params[f"{side}.lstm.Wx"][...] = swap_gate_order(lstm.weight_ih_l0.detach().numpy().T)
         params[f"{side}.lstm.Wh"][...] = swap_gate_order(lstm.weight_hh_l0.detach().numpy().T)
-        params[f"{side}.lstm.b"][...] = swap_gate_order((lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy())
+        if f"{side}.lstm.bh" in params:   # PyTorch's two biases, one to one
+            params[f"{side}.lstm.b"][...] = swap_gate_order(lstm.bias_ih_l0.detach().numpy())
+            params[f"{side}.lstm.bh"][...] = swap_gate_order(lstm.bias_hh_l0.detach().numpy())
+        else:                              # the book's one bias is their sum
+            params[f"{side}.lstm.b"][...] = swap_gate_order((lstm.bias_ih_l0 + lstm.bias_hh_l0).detach().numpy())
     params["decoder.affine.W"][...] = reference_model.affine.weight.detach().numpy().T
     params["decoder.affine.b"][...] = reference_model.affine.bias.detach().numpy()
 
@@ -54,7 +59,10 @@ def torch_from_ours(reference_model, params):
         lstm.weight_ih_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.Wx"]).T.copy()))
         lstm.weight_hh_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.Wh"]).T.copy()))
         lstm.bias_ih_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.b"])))
-        lstm.bias_hh_l0.zero_()
+        if f"{side}.lstm.bh" in params:
+            lstm.bias_hh_l0.copy_(torch.from_numpy(swap_gate_order(params[f"{side}.lstm.bh"])))
+        else:
+            lstm.bias_hh_l0.zero_()
     reference_model.affine.weight.copy_(torch.from_numpy(params["decoder.affine.W"].T.copy()))
     reference_model.affine.bias.copy_(torch.from_numpy(params["decoder.affine.b"]))
 
@@ -65,13 +73,15 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--init", choices=("torch", "ours"), default="torch")
+    p.add_argument("--lstm-biases", type=int, choices=(1, 2), default=2,
+                   help="ours with PyTorch's two LSTM biases (default) or the book's one")
     args = p.parse_args()
     sys.path.insert(0, REFERENCE)
     import torch_ref
 
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
-    config = TrainConfig(data=args.data, seed=args.seed)
+    config = TrainConfig(data=args.data, seed=args.seed, lstm_biases=args.lstm_biases)
     dataset = data.load_file(args.data)
     train_set, test_set = data.split(dataset)
     vocab = data.Vocab.for_dataset(dataset)
