@@ -8,7 +8,8 @@ import time
 
 import streamlit as st
 
-from core import runs, translate as translate_core
+from core import checkpoints, live, runs, translate as translate_core
+from core.models import build_model
 
 PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
 # Tests point this at a temporary directory so they never touch the real artifacts/.
@@ -66,50 +67,81 @@ def run_picker(key, label="Run", only_with_checkpoints=True, container=None):
     return by_path[path]
 
 
-def epoch_picker(run_dir, key, label="Epoch"):
-    """A slider over a run's finished epochs, the latest selected by default."""
-    epochs = runs.epochs(run_dir)
-    if len(epochs) == 1:
-        st.caption(f"Epoch {epochs[0]} (the only finished epoch)")
-        return epochs[0]
-    if st.session_state.get(key) not in epochs:
-        st.session_state[key] = epochs[-1]
-    return st.select_slider(label, options=epochs, key=key)
+def checkpoint_picker(run_dir, key, label="Checkpoint"):
+    """A slider over a run's checkpoints in training order, the latest selected by default.
+
+    Returns the checkpoint's name ("epoch_003", "iter_0000150"); labels show epoch, iteration and the
+    test accuracy recorded with it.
+    """
+    listing = runs.list_checkpoints(run_dir)
+    labels = {c.name: c.label or c.name for c in listing}
+    names = list(labels)
+    if len(names) == 1:
+        st.caption(f"Checkpoint: {labels[names[0]]} (the only one)")
+        return names[0]
+    if st.session_state.get(key) not in names:
+        st.session_state[key] = names[-1]
+    return st.select_slider(label, options=names, format_func=labels.get, key=key,
+                            help="Every checkpoint of the run in training order: inside training (by "
+                                 "iteration) and at each epoch's end, with its test accuracy.")
 
 
-def run_and_epoch_picker(prefix):
-    """Sidebar pickers of a run and one of its epochs; stops the page (with a note) when there is none."""
+def run_and_checkpoint_picker(prefix):
+    """Sidebar pickers of a run and one of its checkpoints; stops the page (with a note) when there is none."""
     run = run_picker(f"{prefix}.run")
     if run is None:
         st.stop()
     with st.sidebar:
-        epoch = epoch_picker(run["path"], f"{prefix}.epoch")
-    return run, epoch
+        checkpoint = checkpoint_picker(run["path"], f"{prefix}.epoch")
+    return run, checkpoint
+
+
+run_and_epoch_picker = run_and_checkpoint_picker   # the name the pages used before iteration checkpoints
 
 
 @st.cache_resource(max_entries=32, show_spinner="Loading checkpoint...")
-def _loaded(run_dir, epoch, mtime):
+def _loaded(run_dir, checkpoint, mtime):
     """(model, vocab, config, lock) for one checkpoint; mtime in the key reloads a replaced file.
 
     The model keeps per-call state (LSTM buffers), and Streamlit runs sessions in threads: the lock
     lets one translation at a time use it.
     """
-    model, vocab, config, _ = runs.load_model(run_dir, epoch)
+    model, vocab, config, _ = runs.load_model(run_dir, checkpoint)
     return model, vocab, config, threading.Lock()
 
 
-def checkpoint_mtime(run_dir, epoch):
-    path = runs.checkpoint_path(run_dir, epoch)
+def checkpoint_mtime(run_dir, checkpoint):
+    path = runs.checkpoint_path(run_dir, checkpoint)
     return os.path.getmtime(path) if os.path.exists(path) else 0
 
 
-def load(run_dir, epoch):
-    return _loaded(run_dir, epoch, checkpoint_mtime(run_dir, epoch))
+def load(run_dir, checkpoint):
+    return _loaded(run_dir, checkpoint, checkpoint_mtime(run_dir, checkpoint))
 
 
-def translate(run_dir, epoch, text):
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _live_model(run_dir, mtime):
+    """(model, vocab, config, iteration, lock) from a training run's live snapshot (core.live)."""
+    config, vocab = runs.read_config(run_dir), runs.read_vocab(run_dir)
+    model = build_model(config, len(vocab.chars))
+    arrays, iteration = live.read(run_dir)
+    checkpoints.assign(model.params, arrays, live.path(run_dir))
+    return model, vocab, config, iteration, threading.Lock()
+
+
+def translate_live(run_dir, text):
+    """(Translation, iteration) from the run's latest live snapshot, or None when it has none."""
+    mtime = live.mtime(run_dir)
+    if not mtime:
+        return None
+    model, vocab, config, iteration, lock = _live_model(run_dir, mtime)
+    with lock:
+        return translate_core.translate(model, vocab, config, text), iteration
+
+
+def translate(run_dir, checkpoint, text):
     """core.translate through the cached model; raises UserError for bad text or a bad checkpoint."""
-    model, vocab, config, lock = load(run_dir, epoch)
+    model, vocab, config, lock = load(run_dir, checkpoint)
     with lock:
         return translate_core.translate(model, vocab, config, text)
 

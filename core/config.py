@@ -19,6 +19,7 @@ class TrainConfig:
     data_seed: int = 0              # generator seed
     reverse_input: bool = True
     loss_every: int = 10            # iterations between loss records in metrics.jsonl
+    iter_checkpoints: int = 8       # checkpoints inside training besides epoch ends (core.schedule); 0: none
 
     def to_json(self):
         return asdict(self)
@@ -27,7 +28,8 @@ class TrainConfig:
     def from_json(cls, obj):
         known = {f.name for f in fields(cls)}
         # Runs written before lstm_biases existed trained the book's one-bias LSTM.
-        obj = {"lstm_biases": 1, **obj}
+        # Runs written before iteration checkpoints existed have none.
+        obj = {"lstm_biases": 1, "iter_checkpoints": 0, **obj}
         return cls(**{k: v for k, v in obj.items() if k in known})
 
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import alignment, data, decode, runs
+from core import alignment, data, decode, run_checkpoints, runs
 from core.errors import run_cli
 
 
 @dataclass
 class Evaluation:
-    epoch: int
+    checkpoint: str       # the checkpoint's name ("epoch_003", "iter_0000150"), or None
     questions: list
     answers: list
     predictions: list
@@ -48,7 +48,7 @@ def case_of(label):
     return "numeric" if label in ("short", "iso") else label
 
 
-def evaluate(model, vocab, config, dataset, epoch=None, on_progress=None):
+def evaluate(model, vocab, config, dataset, checkpoint=None, on_progress=None):
     """Batched greedy decoding of a whole Dataset with a loaded model; on_progress(done, total)."""
     xs = vocab.encode_questions(dataset.questions, config.reverse_input)
     ts = vocab.encode_answers(dataset.answers)
@@ -58,15 +58,15 @@ def evaluate(model, vocab, config, dataset, epoch=None, on_progress=None):
     labels = dataset.labels or ["all"] * len(dataset)
     examples = dataset.examples or [None] * len(dataset)
     scores = alignment.scores(weights, examples, config.reverse_input)
-    return Evaluation(epoch, dataset.questions, dataset.answers, predictions, labels, correct, scores)
+    return Evaluation(checkpoint, dataset.questions, dataset.answers, predictions, labels, correct, scores)
 
 
-def evaluate_run(run_dir, data_path, epoch=None, split="all"):
-    model, vocab, config, epoch = runs.load_model(run_dir, epoch)
+def evaluate_run(run_dir, data_path, checkpoint=None, split="all"):
+    model, vocab, config, name = runs.load_model(run_dir, checkpoint)
     dataset = data.load_file(data_path)
     if split == "test":
         dataset = data.split(dataset)[1]
-    return evaluate(model, vocab, config, dataset, epoch)
+    return evaluate(model, vocab, config, dataset, name)
 
 
 def table(title, groups):
@@ -84,7 +84,8 @@ def report(result):
         lines += [""] + table("case", result.by_case())
     mean, count = alignment.mean_score(result.alignment)
     if mean is not None:
-        lines.append(f"alignment: {mean:.4f} (mean attention mass on the source characters, {count} dates)")
+        lines.append(f"alignment: {mean:.4f} (mean attention mass on the input character each output "
+                     f"character is copied from, {count} dates)")
     total, correct = len(result.correct), int(result.correct.sum())
     lines.append(f"accuracy: {correct / total:.5f} ({correct}/{total})")
     return "\n".join(lines)
@@ -95,12 +96,12 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run_dir")
     p.add_argument("--data", required=True, help="book-format file to evaluate on")
-    p.add_argument("--epoch", type=int, help="checkpoint epoch (default: the latest)")
+    run_checkpoints.add_cli_arguments(p)
     p.add_argument("--split", choices=("all", "test"), default="all",
                    help="all lines, or the book's 10%% test split of the file")
     args = p.parse_args(argv)
-    result = evaluate_run(args.run_dir, args.data, args.epoch, args.split)
-    print(f"{args.run_dir}, epoch {result.epoch}, {args.data} ({args.split})")
+    result = evaluate_run(args.run_dir, args.data, run_checkpoints.from_cli(args), args.split)
+    print(f"{args.run_dir}, {run_checkpoints.title(result.checkpoint)}, {args.data} ({args.split})")
     print(report(result))
     return 0
 

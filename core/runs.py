@@ -1,18 +1,18 @@
 """The run-directory protocol: the only thing the training process and the UI share.
 
-  config.json  vocab.json  status.json  metrics.jsonl  checkpoints/epoch_NNN.npz
+  config.json  vocab.json  status.json  metrics.jsonl  checkpoints/ (core.run_checkpoints)
+  live.npz (the latest weights while training, refreshed every few seconds for the live view)
   request.json (a run the dashboard queued: the config it will be trained with), train.log (its output)
 status.json and checkpoints are replaced atomically; metrics.jsonl is appended a line at a time and a
 reader skips a partial last line. A "running" status whose process is gone reads as "failed".
 """
 import json
 import os
-import re
 import time
 
 import numpy as np
 
-from core import checkpoints
+from core import checkpoints, run_checkpoints
 from core.config import TrainConfig
 from core.data import Vocab
 from core.errors import UserError
@@ -20,7 +20,6 @@ from core.models import build_model
 
 ACTIVE_STATES = ("queued", "running")
 REQUEST = "request.json"   # the TrainConfig a queued run directory waits to be trained with
-CHECKPOINT_NAME = re.compile(r"^epoch_(\d{3,})\.npz$")
 
 
 def _path(run_dir, name):
@@ -136,42 +135,46 @@ def read_metrics(run_dir):
     return records
 
 
-def checkpoint_path(run_dir, epoch):
-    return _path(run_dir, os.path.join("checkpoints", f"epoch_{epoch:03d}.npz"))
+def checkpoint_path(run_dir, checkpoint):
+    """Path of a checkpoint given by name ("iter_0000150") or epoch number."""
+    name = run_checkpoints.epoch_name(checkpoint) if isinstance(checkpoint, int) else checkpoint
+    return run_checkpoints.path(run_dir, name)
 
 
 def epochs(run_dir):
     """Epochs with a finished checkpoint, ascending."""
-    try:
-        names = os.listdir(_path(run_dir, "checkpoints"))
-    except FileNotFoundError:
-        return []
-    return sorted(int(m.group(1)) for m in map(CHECKPOINT_NAME.match, names) if m)
+    names = run_checkpoints.names_on_disk(run_dir)
+    return sorted(int(m.group(1)) for m in map(run_checkpoints.EPOCH_NAME.match, names) if m)
 
 
-def save_checkpoint(run_dir, epoch, params):
-    checkpoints.save(checkpoint_path(run_dir, epoch), params)
+def list_checkpoints(run_dir):
+    """Every checkpoint (epoch ends and inside training) in training order, with its recorded scores."""
+    return run_checkpoints.listing(run_dir, read_metrics(run_dir))
 
 
-def load_model(run_dir, epoch=None):
-    """Rebuild the model of a run at an epoch (the latest when None) -> (model, vocab, config, epoch)."""
+def save_checkpoint(run_dir, checkpoint, params):
+    checkpoints.save(checkpoint_path(run_dir, checkpoint), params)
+
+
+def load_model(run_dir, checkpoint=None):
+    """Rebuild a run's model at a checkpoint -> (model, vocab, config, checkpoint name).
+
+    checkpoint: a name ("epoch_003", "iter_0000150"), an epoch number, or None for the latest.
+    """
     require(run_dir)
-    available = epochs(run_dir)
-    if not available:
-        raise UserError(f"{run_dir} has no checkpoint yet")
-    if epoch is None:
-        epoch = available[-1]
-    elif epoch not in available:
-        raise UserError(f"{run_dir} has no checkpoint for epoch {epoch} (it has {_ranges(available)})")
+    try:
+        name = run_checkpoints.resolve(run_dir, list_checkpoints(run_dir), checkpoint)
+    except LookupError as e:
+        raise UserError(str(e))
     config, vocab = read_config(run_dir), read_vocab(run_dir)
     model = build_model(config, len(vocab.chars), dtype=np.float32)
-    path = checkpoint_path(run_dir, epoch)
+    return load_weights(model, checkpoint_path(run_dir, name)), vocab, config, name
+
+
+def load_weights(model, path):
+    """Copy a checkpoint file's arrays into a model (names and shapes checked); returns the model."""
     checkpoints.assign(model.params, checkpoints.load(path), path)
-    return model, vocab, config, epoch
-
-
-def _ranges(numbers):
-    return f"epochs {numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else f"epoch {numbers[0]}"
+    return model
 
 
 def summary(run_dir):

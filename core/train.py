@@ -6,6 +6,7 @@
 SIGTERM or SIGINT stops after the current iteration: finished epochs stay, status says "stopped".
 """
 import argparse
+import collections
 import os
 import signal
 import sys
@@ -14,12 +15,14 @@ import traceback
 
 import numpy as np
 
-from core import alignment, data, dates, decode, runs
+from core import alignment, data, dates, decode, run_checkpoints, runs
 from core.config import PRESETS, TrainConfig, preset
 from core.errors import UserError, run_cli
+from core.live import LiveWriter
 from core.models import MODELS, build_model
 from core.optim import Adam, clip_grads
 from core.progress import ProgressBar
+from core.schedule import iteration_checkpoints
 
 STATUS_EVERY_S = 0.5   # how often status.json is refreshed during an epoch
 
@@ -80,15 +83,23 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     batch = min(config.batch_size, len(x_train))
     iters_per_epoch = len(x_train) // batch
     total_iters = iters_per_epoch * config.epochs
+    inside = set(iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints))
+    probe = TestProbe(model, x_test, t_test, test_set, config)
+    live = LiveWriter(run_dir)
     runs.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
                       epochs=config.epochs, train_size=len(x_train), test_size=len(x_test))
     train_time, iteration, last_status = 0.0, 0, 0.0
+    recent_losses = collections.deque(maxlen=config.loss_every)
+    if 0 in inside:   # the initial weights: attention before any learning
+        recent_losses.append(float(model.forward(x_train[:batch], t_train[:batch])))
+        save_inside_epoch(run_dir, model, probe, 0, 1, recent_losses, train_time)
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(len(x_train))
         loss_sum, loss_count = 0.0, 0
         epoch_start = time.perf_counter()
         for step in range(iters_per_epoch):
             if should_stop():
+                live.remove()
                 return runs.write_status(run_dir, state="stopped", stopped_at=time.time())
             index = order[step * batch:(step + 1) * batch]
             tick = time.perf_counter()
@@ -96,10 +107,14 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             train_time += time.perf_counter() - tick
             iteration += 1
             loss_sum, loss_count = loss_sum + loss, loss_count + 1
+            recent_losses.append(loss)
             if iteration % config.loss_every == 0 or step == iters_per_epoch - 1:
                 runs.append_metric(run_dir, {"type": "loss", "iteration": iteration, "epoch": epoch,
                                              "loss": loss_sum / loss_count, "train_time": train_time})
                 loss_sum, loss_count = 0.0, 0
+            if iteration in inside:
+                save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time)
+            live.maybe_write(iteration, model.params)
             now = time.time()
             if now - last_status > STATUS_EVERY_S:
                 eta = train_time / iteration * (total_iters - iteration)
@@ -108,26 +123,53 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             if on_progress:
                 on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} loss {loss:.3f}")
         eval_start = time.perf_counter()
-        accuracy, aligned = test_scores(model, x_test, t_test, test_set, config)
+        accuracy, aligned = probe.scores()
         eval_time = time.perf_counter() - eval_start
         runs.save_checkpoint(run_dir, epoch, model.params)
         runs.append_metric(run_dir, {"type": "epoch", "epoch": epoch, "iteration": iteration,
                                      "test_accuracy": accuracy, "alignment": aligned, "train_time": train_time,
-                                     "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time})
+                                     "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time,
+                                     "checkpoint": run_checkpoints.epoch_name(epoch)})
         runs.write_status(run_dir, epoch=epoch, iteration=iteration,
                           eta_s=train_time / iteration * (total_iters - iteration))
         if on_progress:
             on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} test accuracy {accuracy:.4f}")
+    live.remove()   # the last epoch's checkpoint holds the same weights
     return runs.write_status(run_dir, state="finished", finished_at=time.time(), eta_s=0)
 
 
-def test_scores(model, x_test, t_test, test_set, config):
-    """Test accuracy, and the mean alignment score where the test examples have known spans."""
-    ids, weights = decode.generate(model, x_test, t_test[0, 0], t_test.shape[1] - 1)
-    accuracy = float((ids == t_test[:, 1:]).all(axis=1).mean())
-    if not test_set.examples:
-        return accuracy, None
-    return accuracy, alignment.mean_score(alignment.scores(weights, test_set.examples, config.reverse_input))[0]
+def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time):
+    """An iteration checkpoint and its metrics record (scores on the fixed test subset)."""
+    accuracy, aligned = probe.scores(subset=True)
+    name = run_checkpoints.iteration_name(iteration)
+    runs.save_checkpoint(run_dir, name, model.params)
+    runs.append_metric(run_dir, {"type": "checkpoint", "iteration": iteration, "epoch": epoch,
+                                 "loss": float(np.mean(recent_losses)), "test_accuracy": accuracy,
+                                 "alignment": aligned, "train_time": train_time,
+                                 "test_examples": probe.subset_size, "checkpoint": name})
+
+
+class TestProbe:
+    """Test accuracy and mean alignment score, on the whole test set or a fixed subset of it.
+
+    Checkpoints inside epochs are scored on the first SUBSET test examples (the same ones every time),
+    so that a run with many of them does not spend its time decoding.
+    """
+    SUBSET = 500
+
+    def __init__(self, model, x_test, t_test, test_set, config):
+        self.model, self.x, self.t, self.test_set, self.config = model, x_test, t_test, test_set, config
+        self.subset_size = min(self.SUBSET, len(x_test))
+
+    def scores(self, subset=False):
+        n = self.subset_size if subset else len(self.x)
+        x, t = self.x[:n], self.t[:n]
+        ids, weights = decode.generate(self.model, x, t[0, 0], t.shape[1] - 1)
+        accuracy = float((ids == t[:, 1:]).all(axis=1).mean())
+        if not self.test_set.examples:
+            return accuracy, None
+        examples = self.test_set.examples[:n]
+        return accuracy, alignment.mean_score(alignment.scores(weights, examples, self.config.reverse_input))[0]
 
 
 def parse_args(argv=None):
@@ -156,6 +198,9 @@ def parse_args(argv=None):
     p.add_argument("--lr", type=float)
     p.add_argument("--max-grad", type=float)
     p.add_argument("--seed", type=int)
+    p.add_argument("--iter-checkpoints", type=int, metavar="COUNT",
+                   help="checkpoints saved inside training besides epoch ends, iteration 0 included, "
+                        f"spaced geometrically (default {defaults.iter_checkpoints}; 0: none)")
     p.add_argument("--no-reverse", action="store_true", help="feed the input in reading order")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -173,6 +218,8 @@ def validated(config):
     for name in ("epochs", "hidden_size", "wordvec_size", "batch_size", "data_size"):
         if getattr(config, name) < 1:
             raise UserError(f"{name.replace('_', ' ')} must be at least 1")
+    if not 0 <= config.iter_checkpoints <= 100:
+        raise UserError("iter-checkpoints must be between 0 and 100")
     if config.lr <= 0 or config.max_grad <= 0:
         raise UserError("the learning rate and max-grad must be positive")
     if config.model not in MODELS:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import dates, runs
-from core.alignment import alignment_score
+from core import dates, run_checkpoints, runs
+from core.alignment import alignment_score, example_sources
 from core.decode import reading_order
 from core.errors import run_cli
 
@@ -21,7 +21,7 @@ class Translation:
     attention: np.ndarray   # (T, len(text)): row t = weights of output char t over input chars; None
                             # for models without attention
     expected: str = None    # the date the input means, when the generator's formats can read it
-    spans: list = None      # per output character, the input span its answer comes from (or None)
+    spans: list = None      # per output character, the input span it comes from (core.alignment)
 
     @property
     def correct(self):
@@ -46,7 +46,7 @@ def translate(model, vocab, config, text):
         weights = np.ascontiguousarray(reading_order(weights[0], len(text), config.reverse_input))
     parsed = dates.parse(text)
     return Translation(text, vocab.decode(ids), weights, parsed.answer if parsed else None,
-                       parsed.source_spans() if parsed else None)
+                       example_sources(parsed) if parsed else None)
 
 
 SHADES = " .:-=+*#%@"
@@ -68,12 +68,12 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run_dir")
     p.add_argument("text")
-    p.add_argument("--epoch", type=int, help="checkpoint epoch (default: the latest)")
+    run_checkpoints.add_cli_arguments(p)
     args = p.parse_args(argv)
-    model, vocab, config, epoch = runs.load_model(args.run_dir, args.epoch)
+    model, vocab, config, name = runs.load_model(args.run_dir, run_checkpoints.from_cli(args))
     result = translate(model, vocab, config, args.text)
     print(result.prediction)
-    print(f"(epoch {epoch}; attention: rows are output characters, columns input characters, "
+    print(f"({run_checkpoints.title(name)}; attention: rows are output characters, columns input characters, "
           f"darker = more weight, '{SHADES[-1]}' >= 0.9)")
     print(text_heatmap(result))
     if result.expected is not None:

@@ -1,9 +1,11 @@
 """The command-line tools: output format, and bad input as one clear line with a non-zero exit."""
+import json
 import os
 import re
 
 import pytest
 
+from core import runs, translate
 from tests.conftest import run_module
 
 
@@ -33,7 +35,8 @@ def test_evaluate_ends_with_the_accuracy_line(tiny_run, tmp_path):
     assert re.fullmatch(r"accuracy: [01]\.\d{5} \(\d/3\)", lines[-1]), lines[-1]
     assert any(l.startswith("short ") for l in lines) and any(l.startswith("full/title") for l in lines)
     assert any(l.startswith("numeric ") for l in lines) and any(l.startswith("lower ") for l in lines)
-    assert re.fullmatch(r"alignment: [01]\.\d{4} \(mean attention mass on the source characters, 3 dates\)",
+    assert re.fullmatch(r"alignment: [01]\.\d{4} \(mean attention mass on the input character each output "
+                        r"character is copied from, 3 dates\)",
                         lines[-2]), lines[-2]
 
 
@@ -73,3 +76,45 @@ def test_train_malformed_data_line_fails_cleanly(tmp_path):
 
 def test_train_refuses_an_existing_run(tiny_run):
     assert_clean_failure(run_module("core.train", "--run-dir", tiny_run, "--epochs", "1"), "already holds a run")
+
+
+def test_iteration_checkpoints_through_the_command_line(tiny_run, tmp_path):
+    """--iteration N loads a checkpoint saved inside training; --epoch K keeps working beside it."""
+    inside = [c for c in runs.list_checkpoints(tiny_run) if c.epoch is None]
+    assert inside and inside[0].iteration == 0
+    first = run_module("core.translate", tiny_run, "2/10/93", "--iteration", "0", check=True)
+    assert "(iteration 0;" in first.stdout
+    model, vocab, config, _ = runs.load_model(tiny_run, inside[0].name)
+    assert first.stdout.splitlines()[0] == translate.translate(model, vocab, config, "2/10/93").prediction
+    data = tmp_path / "dates.txt"
+    data.write_text("2/10/93 _1993-02-10\naugust 19, 2003_2003-08-19\n")
+    last = inside[-1]
+    result = run_module("core.evaluate", tiny_run, "--data", data, "--iteration", last.iteration, check=True)
+    assert f"iteration {last.iteration}," in result.stdout.splitlines()[0]
+    assert any(line.startswith("alignment: ") for line in result.stdout.splitlines())
+    assert_clean_failure(run_module("core.translate", tiny_run, "2/10/93", "--iteration", "7"),
+                         "no checkpoint at iteration 7")
+    both = run_module("core.evaluate", tiny_run, "--data", data, "--epoch", "1", "--iteration", "0")
+    assert both.returncode == 2 and "not allowed with" in both.stderr.strip().splitlines()[-1]
+
+
+def test_runs_saved_before_iteration_checkpoints_still_load(run_copy):
+    """An old run: epoch checkpoints only, no checkpoint records, no iter_checkpoints in config.json."""
+    for name in os.listdir(os.path.join(run_copy, "checkpoints")):
+        if name.startswith("iter_"):
+            os.remove(os.path.join(run_copy, "checkpoints", name))
+    metrics = os.path.join(run_copy, "metrics.jsonl")
+    with open(metrics) as f:
+        kept = [json.loads(line) for line in f if line.strip()]
+    with open(metrics, "w") as f:
+        f.writelines(json.dumps(r) + "\n" for r in kept if r["type"] != "checkpoint")
+    config_path = os.path.join(run_copy, "config.json")
+    with open(config_path) as f:
+        config = json.load(f)
+    del config["iter_checkpoints"]
+    with open(config_path, "w") as f:
+        json.dump(config, f)
+    listing = runs.list_checkpoints(run_copy)
+    assert [c.epoch for c in listing] == runs.epochs(run_copy) and listing[0].label.startswith("epoch 1 - iteration")
+    result = run_module("core.translate", run_copy, "2/10/93", check=True)
+    assert f"(epoch {runs.epochs(run_copy)[-1]};" in result.stdout

@@ -1,0 +1,66 @@
+"""The live snapshot: the latest weights of a run while it trains, for the Train page's live attention.
+
+The training process overwrites ``live.npz`` in the run directory every few seconds (atomically, like a
+checkpoint, but without fsync: it is disposable). The page rebuilds the model from it and translates the
+user's probe date itself, so any probe, typed before or during training, works in every tab, and the
+training process does no extra decoding. Writing 2.4 MB every 2 s costs training well under 1%.
+"""
+import os
+import time
+
+import numpy as np
+
+from core import checkpoints
+from core.errors import UserError
+
+FILE = "live.npz"
+EVERY_S = 2.0
+ITERATION_KEY = "meta.iteration"   # not a parameter: stripped before the arrays reach a model
+
+
+def path(run_dir):
+    return os.path.join(run_dir, FILE)
+
+
+class LiveWriter:
+    """Writes the snapshot at most every ``every_s`` seconds; ``maybe_write`` is called every iteration."""
+
+    def __init__(self, run_dir, every_s=EVERY_S):
+        self.run_dir, self.every_s, self.last = run_dir, every_s, 0.0
+
+    def maybe_write(self, iteration, params, force=False):
+        now = time.monotonic()
+        if force or now - self.last >= self.every_s:
+            write(self.run_dir, iteration, params)
+            self.last = now
+
+    def remove(self):
+        try:
+            os.remove(path(self.run_dir))
+        except FileNotFoundError:
+            pass
+
+
+def write(run_dir, iteration, params):
+    target = path(run_dir)
+    tmp = f"{target}.tmp"
+    with open(tmp, "wb") as f:
+        np.savez(f, **params, **{ITERATION_KEY: np.array(iteration)})
+    os.replace(tmp, target)
+
+
+def read(run_dir):
+    """(params dict, iteration) of the latest snapshot; UserError when missing or damaged."""
+    arrays = checkpoints.load(path(run_dir))
+    iteration = arrays.pop(ITERATION_KEY, None)
+    if iteration is None or iteration.shape != () or iteration.dtype.kind not in "iu":
+        raise UserError(f"{path(run_dir)} is not a live snapshot")
+    return arrays, int(iteration)
+
+
+def mtime(run_dir):
+    """Modification time of the snapshot, 0 when there is none (the UI's cache key)."""
+    try:
+        return os.path.getmtime(path(run_dir))
+    except OSError:
+        return 0
