@@ -3,6 +3,7 @@
 Pages stay thin: they call these and core/, and hold no NumPy math of their own.
 """
 import os
+import re
 import threading
 import time
 
@@ -146,6 +147,25 @@ def translate(run_dir, checkpoint, text):
         return translate_core.translate(model, vocab, config, text)
 
 
+def mark(result):
+    """A prediction with a check mark or a cross where the right answer is known."""
+    return result.prediction.strip() + ("" if result.correct is None else (" ✓" if result.correct else " ✗"))
+
+
+def queue_mates(run, everything):
+    """The run's path and those started in the same queue with it (the book's comparison, say).
+
+    A queue's runs are named <start stamp>-<n>-<model>; a run started alone has no number.
+    """
+    match = QUEUED_NAME.match(run["run"])
+    if not match:
+        return [run["path"]]
+    return [r["path"] for r in everything if r["run"].startswith(match.group(1)) and QUEUED_NAME.match(r["run"])]
+
+
+QUEUED_NAME = re.compile(r"^(\d{8}-\d{6}-(?:\d+-)?)\d+-")
+
+
 def show_user_error(error):
     st.error(str(error), icon="⚠️")
 
@@ -162,3 +182,74 @@ def example_buttons(key, state_key):
 def format_time(timestamp):
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(timestamp)) if timestamp else ""
 
+
+
+# Links that open a view: ?run=demo&epoch=2&text=Aug%2019%2C%202003 (or &iteration=150). A page calls
+# open_from_link before its widgets exist, and sync_link after, so the address always shows the view.
+LINK_KEYS = ("run", "epoch", "iteration", "text")
+
+
+def open_from_link(prefix):
+    """Put a link's run, checkpoint and text into this page's widgets, once per distinct link.
+
+    Unknown values are named in a warning and left out; the page then opens on its defaults.
+    """
+    link = tuple(st.query_params.get(k) for k in LINK_KEYS)
+    if not any(link) or st.session_state.get(f"{prefix}.link") == link:
+        return
+    st.session_state[f"{prefix}.link"] = link
+    run_id, epoch, iteration, text = link
+    problems = []
+    run = None
+    if run_id:
+        run = next((r for r in all_runs() if r["run"] == run_id), None)
+        if run is None:
+            problems.append(f"there is no run named {run_id[:80]!r}")
+        else:
+            st.session_state[f"{prefix}.run"] = run["path"]
+    if run and (epoch or iteration):
+        name = _checkpoint_from_link(epoch, iteration)
+        if name and name in {c.name for c in runs.list_checkpoints(run["path"])}:
+            st.session_state[f"{prefix}.epoch"] = name
+        else:
+            shown = f"epoch {epoch}" if epoch else f"iteration {iteration}"
+            problems.append(f"run {run_id!r} has no checkpoint for {shown[:40]}")
+    if text is not None:
+        st.session_state[f"{prefix}.text"] = text[:200]
+    for problem in problems:
+        plain_warning(f"This link cannot be followed completely: {problem}.")
+
+
+def _checkpoint_from_link(epoch, iteration):
+    try:
+        if epoch:
+            return runs.run_checkpoints.epoch_name(int(epoch))
+        return runs.run_checkpoints.iteration_name(int(iteration))
+    except ValueError:
+        return None
+
+
+def sync_link(prefix, run, checkpoint=None, text=None):
+    """Make the address describe what the page shows (and remember it, so it is not applied again)."""
+    params = {"run": run["run"]}
+    if checkpoint:
+        match = runs.run_checkpoints.EPOCH_NAME.match(checkpoint)
+        params["epoch" if match else "iteration"] = str(int(checkpoint.split("_")[1]))
+    if text:
+        params["text"] = text
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    st.session_state[f"{prefix}.link"] = tuple(params.get(k) for k in LINK_KEYS)
+
+
+def plain_warning(text):
+    """A warning whose text is shown as typed: no Markdown, no links, no images."""
+    st.warning(escape_markdown(text), icon="⚠️")
+
+
+def escape_markdown(text):
+    """Backslash-escape every character Markdown (and Streamlit's extensions) could interpret."""
+    return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")

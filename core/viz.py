@@ -51,17 +51,20 @@ def loss_curve(records, title="Training loss"):
     return fig
 
 
-def accuracy_curves(series, title="Test accuracy per epoch", y_title="test accuracy"):
-    """series: {name: [(epoch, value), ...]} drawn as overlaid lines with markers, y from 0 to 1."""
+def accuracy_curves(series, title="Test accuracy per epoch", y_title="test accuracy", x_title="epoch"):
+    """series: {name: [(x, value), ...]} drawn as overlaid lines with markers, y from 0 to 1."""
     fig = go.Figure()
     for name, points in series.items():
         fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points],
                                  mode="lines+markers", name=name))
-    fig.update_layout(title=title, xaxis_title="epoch", yaxis_title=y_title, yaxis_range=[0, 1.02],
-                      height=340, margin={"l": 60, "r": 20, "t": 50, "b": 40}, legend={"orientation": "h"})
-    fig.update_xaxes(dtick=1)
+    # the legend sits above the plot, clear of the axis titles
+    fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title, yaxis_range=[0, 1.02],
+                      height=360, margin={"l": 60, "r": 20, "t": 80, "b": 40},
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xanchor": "left"})
+    if x_title == "epoch":
+        fig.update_xaxes(dtick=1)
     if not any(series.values()):
-        _note(fig, "no finished epoch yet")
+        _note(fig, "nothing recorded yet")
     return fig
 
 

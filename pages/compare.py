@@ -1,65 +1,114 @@
-"""Compare: one input through several epochs of a run, and runs against each other."""
-import os
-
+"""Compare: one input through a run's checkpoints (side by side, step by step, replayed), and runs
+against each other."""
 import pandas as pd
 import streamlit as st
 
 import ui
 from core import runs, viz
 from core.errors import UserError
+from core.viz_replay import replay_figure
 
 ui.require_router(__file__)
 st.title("Compare")
+ui.open_from_link("compare")
 run = ui.run_picker("compare.run")
 if run is None:
     st.stop()
-epochs = runs.epochs(run["path"])
+listing = runs.list_checkpoints(run["path"])
+labels = {c.name: c.label or c.name for c in listing}
+names = list(labels)                                   # training order
+
+# Selections belong to one run: when the run changes, they start again from that run's defaults.
+if st.session_state.get("compare.shown_run") != run["path"]:
+    for key in ("compare.epochs", "compare.step", "compare.runs"):
+        st.session_state.pop(key, None)
+    st.session_state["compare.shown_run"] = run["path"]
 
 if "compare.text" not in st.session_state:
     st.session_state["compare.text"] = ui.EXAMPLES[0]
 text = st.text_input("Input", key="compare.text", max_chars=100)
+ui.sync_link("compare", run, text=text)
 
-st.subheader("Epochs side by side")
-default = sorted({epochs[0], epochs[len(epochs) // 2], epochs[-1]})
-chosen = st.multiselect("Epochs", epochs, default=default, key="compare.epochs")
-try:
-    results = {epoch: ui.translate(run["path"], epoch, text) for epoch in chosen}
-except UserError as e:
-    ui.show_user_error(e)
-    st.stop()
-if results and next(iter(results.values())).attention is None:
-    st.info(f"This run's model ({run['model']}) has no attention to show; its accuracy is compared below.")
-    results = {}
-for column, (epoch, result) in zip(st.columns(max(len(results), 1)), results.items()):
-    mark = "" if result.correct is None else (" ✓" if result.correct else " ✗")
-    column.plotly_chart(viz.attention_heatmap(result, title=f"epoch {epoch}: {result.prediction}{mark}",
-                                              compact=True), key=f"compare.side.{epoch}")
 
-if results:
-    st.subheader("Step through the epochs")
-    step = st.select_slider("Epoch", epochs, value=epochs[-1], key="compare.step") if len(epochs) > 1 else epochs[0]
+def translations(chosen):
+    """{checkpoint: Translation}, or None (with the reason shown) when the input cannot be read."""
     try:
-        result = ui.translate(run["path"], step, text)
-        st.plotly_chart(viz.attention_heatmap(result, title=f"epoch {step}: {result.prediction}"),
-                        key="compare.stepper")
+        return {name: ui.translate(run["path"], name, text) for name in chosen}
     except UserError as e:
         ui.show_user_error(e)
+        return None
+
+
+def checkpoints_side_by_side():
+    default = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
+    chosen = st.multiselect("Checkpoints", names, default=default, key="compare.epochs", format_func=labels.get)
+    chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
+    results = translations(chosen)
+    if not results:
+        return
+    for column, (name, result) in zip(st.columns(max(len(results), 1)), results.items()):
+        column.plotly_chart(viz.attention_heatmap(result, title=f"{labels[name]}<br>{ui.mark(result)}",
+                                                  compact=True), key=f"compare.side.{name}")
+
+
+def step_through():
+    step = st.select_slider("Checkpoint", names, value=names[-1], key="compare.step", format_func=labels.get) \
+        if len(names) > 1 else names[0]
+    results = translations([step])
+    if results:
+        result = results[step]
+        st.plotly_chart(viz.attention_heatmap(result, title=f"{labels[step]}: {ui.mark(result)}"),
+                        key="compare.stepper")
+
+
+def replay():
+    results = translations(names)
+    if not results:
+        return
+    loss = [(r["iteration"], r["loss"]) for r in runs.read_metrics(run["path"]) if r.get("type") == "loss"]
+    frames = [(labels[c.name], c.iteration, results[c.name]) for c in listing]
+    figure = replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
+    st.plotly_chart(figure, key="compare.replay")
+    st.caption("Press Play, or drag the slider: the heatmap steps through every checkpoint in training order "
+               "and the red dot marks it on the loss curve.")
+    st.download_button("Download the animation (HTML)", lambda: figure.to_html(include_plotlyjs=True),
+                       file_name=f"attention-replay-{run['run']}.html", mime="text/html", key="compare.replay_html",
+                       help="A standalone page with the same animation; it works offline.")
+
+
+if run["model"] != "attention":
+    st.info(f"This run's model ({run['model']}) has no attention to show; its accuracy is compared below.")
+else:
+    side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
+    with side:
+        checkpoints_side_by_side()
+    with steps:
+        step_through()
+    with replayed:
+        replay()
 
 st.subheader("Runs against each other")
 everything = ui.all_runs()
 by_path = {r["path"]: r for r in everything}
-picked = st.multiselect("Runs", list(by_path), default=[run["path"]], key="compare.runs",
+picked = st.multiselect("Runs", list(by_path), default=ui.queue_mates(run, everything), key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
-epoch_records = {by_path[p]["run"]: [r for r in runs.read_metrics(p) if r.get("type") == "epoch"] for p in picked}
+x_axis = st.segmented_control("x axis", ["iteration", "epoch"], default="iteration", key="compare.x")
+scores = {by_path[p]["run"]: runs.list_checkpoints(p) for p in picked}
+x_of = (lambda c: c.iteration) if x_axis != "epoch" else (lambda c: c.epoch)
 left, right = st.columns(2)
-left.plotly_chart(viz.accuracy_curves({name: [(r["epoch"], r["test_accuracy"]) for r in records]
-                                       for name, records in epoch_records.items()}), key="compare.accuracy")
+left.plotly_chart(viz.accuracy_curves(
+    {name: [(x_of(c), c.accuracy) for c in listed if c.accuracy is not None and x_of(c) is not None]
+     for name, listed in scores.items()}, title="Test accuracy per checkpoint", x_title=x_axis or "iteration"),
+    key="compare.accuracy")
 right.plotly_chart(viz.accuracy_curves(
-    {name: [(r["epoch"], r["alignment"]) for r in records if r.get("alignment") is not None]
-     for name, records in epoch_records.items()},
-    title="Alignment score per epoch", y_title="alignment score"),
+    {name: [(x_of(c), c.alignment) for c in listed if c.alignment is not None and x_of(c) is not None]
+     for name, listed in scores.items()},
+    title="Alignment score per checkpoint", y_title="alignment score", x_title=x_axis or "iteration"),
     key="compare.alignment")
+st.caption("Checkpoints inside an epoch are scored on a fixed subset of 500 test examples, epoch ends on the "
+           "whole test set. Alignment: the mean attention an output character puts on the input character "
+           "it is copied from (1 = all of it).")
 configs = pd.DataFrame([{"run": by_path[p]["run"], **runs.read_config(p).to_json()} for p in picked])
 if not configs.empty:
-    configs["data"] = configs["data"].map(lambda d: d if d == "generator" else os.path.basename(d))
-    st.dataframe(configs, hide_index=True, key="compare.configs")
+    st.dataframe(configs, hide_index=True, key="compare.configs",
+                 column_config={"run": st.column_config.TextColumn(width="large")})

@@ -86,17 +86,6 @@ def test_attention_matrix_download(tiny_run):
     assert at.get("download_button")
 
 
-def test_compare_shows_epochs_side_by_side(tiny_run):
-    at = open_page("compare")
-    epochs = runs.epochs(tiny_run)
-    maps = heatmaps(at)
-    assert len(maps) == len(at.multiselect(key="compare.epochs").value) + 1   # side by side + stepper
-    scatter = [json.loads(c.proto.spec) for c in at.get("plotly_chart")
-               if json.loads(c.proto.spec)["data"][0]["type"] == "scatter"]
-    assert scatter and scatter[0]["data"][0]["x"] == epochs
-    assert not at.dataframe[0].value.empty
-
-
 def wait_for(condition, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:

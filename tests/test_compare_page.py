@@ -1,0 +1,87 @@
+"""The Compare page: checkpoints side by side and step by step, the replay, runs overlaid, links."""
+import base64
+import json
+import os
+import shutil
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from core import runs, translate
+from tests.test_app import APP, heatmaps, open_page
+
+
+def figures(at):
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def decoded(z):
+    """Plotly >= 6 sends numpy arrays as base64 typed arrays; lists come back as they are."""
+    if isinstance(z, dict):
+        return np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(z["shape"])
+    return np.array(z)
+
+
+def test_checkpoints_side_by_side_in_training_order(tiny_run):
+    at = open_page("compare")
+    listing = runs.list_checkpoints(tiny_run)
+    names = [c.name for c in listing]
+    chosen = at.multiselect(key="compare.epochs").value
+    assert chosen == [names[0], names[len(names) // 2], names[-1]]
+    at.multiselect(key="compare.epochs").set_value([names[-1], names[0]]).run()   # clicked in reverse order
+    titles = [f["layout"]["title"]["text"] for f in heatmaps(at)[:2]]
+    assert titles[0].startswith(listing[0].label) and titles[1].startswith(listing[-1].label)
+
+
+def test_replay_has_one_frame_per_checkpoint(tiny_run):
+    at = open_page("compare")
+    [replay] = [f for f in figures(at) if f.get("frames")]
+    listing = runs.list_checkpoints(tiny_run)
+    assert [frame["name"] for frame in replay["frames"]] == [c.label for c in listing]
+    text = at.text_input(key="compare.text").value
+    for frame, checkpoint in zip(replay["frames"], listing):
+        model, vocab, config, _ = runs.load_model(tiny_run, checkpoint.name)
+        expected = translate.translate(model, vocab, config, text)
+        np.testing.assert_allclose(decoded(frame["data"][0]["z"]), expected.attention, rtol=1e-5)
+        marker = frame["data"][1]
+        assert marker["x"] == [checkpoint.iteration]                     # the dot on the loss curve
+    assert replay["layout"]["sliders"][0]["steps"][0]["label"] == "0"     # iteration 0 comes first
+    assert [b["label"] for b in replay["layout"]["updatemenus"][0]["buttons"]] == ["▶ Play", "❚❚ Pause"]
+    assert at.get("download_button")
+
+
+def test_runs_overlay_stays_without_a_valid_input(tiny_run):
+    at = open_page("compare")
+    at.text_input(key="compare.text").input("").run()
+    assert at.error                                                          # the input's problem is named
+    curves = [f for f in figures(at) if f["data"] and f["data"][0]["type"] == "scatter"]
+    assert len(curves) == 2                                                  # accuracy and alignment overlays
+    xs = curves[0]["data"][0]["x"]
+    assert xs == [c.iteration for c in runs.list_checkpoints(tiny_run) if c.accuracy is not None]
+
+
+def test_changing_the_run_resets_its_selections(tiny_run, artifacts):
+    other = os.path.join(artifacts, "runs", "20991231-000000-other")
+    shutil.copytree(tiny_run, other)
+    try:
+        os.remove(os.path.join(other, "checkpoints", "epoch_002.npz"))
+        at = open_page("compare")
+        at.multiselect(key="compare.epochs").set_value(["epoch_002"]).run()
+        at.selectbox(key="compare.run").set_value(other).run()
+        assert not at.exception
+        names = [c.name for c in runs.list_checkpoints(other)]
+        assert at.multiselect(key="compare.epochs").value == [names[0], names[len(names) // 2], names[-1]]
+        assert at.multiselect(key="compare.runs").value == [other]
+    finally:
+        shutil.rmtree(other)
+
+
+def test_a_link_opens_the_run_and_text_and_the_address_follows(tiny_run):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["run"] = "demo"
+    at.query_params["text"] = "Aug 19, 2003"
+    at.run()
+    at.switch_page("pages/compare.py").run()
+    assert at.text_input(key="compare.text").value == "Aug 19, 2003"
+    at.text_input(key="compare.text").input("2/10/93").run()
+    assert at.query_params["text"] == "2/10/93" and at.query_params["run"] == "demo"
