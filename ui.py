@@ -9,7 +9,8 @@ import time
 
 import streamlit as st
 
-from core import checkpoints, live, runs, translate as translate_core
+from core import checkpoints, live, runs, translate as translate_core, viz
+from core.errors import UserError
 from core.models import build_model
 
 PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -34,15 +35,17 @@ def require_router(page_file):
     pages/attention.py directly, with an auto-generated menu, until app.py has run once.
     """
     if not st.session_state.get("ui.routed"):
-        st.session_state["ui.deep_link"] = os.path.relpath(page_file, PROJECT_ROOT)
-        st.switch_page("app.py")
+        # the link's query (?run=...&text=...) rides along: switch_page would clear it otherwise
+        st.session_state["ui.deep_link"] = (os.path.relpath(page_file, PROJECT_ROOT), st.query_params.to_dict())
+        st.switch_page("app.py", query_params=st.query_params.to_dict())
 
 
 def resume_deep_link():
     """In app.py, after st.navigation: go on to the page a redirected deep link asked for."""
     target = st.session_state.pop("ui.deep_link", None)
     if target:
-        st.switch_page(target)
+        page_file, query = target
+        st.switch_page(page_file, query_params=query)
 
 
 def all_runs():
@@ -253,3 +256,28 @@ def escape_markdown(text):
 
 
 MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")
+
+
+def live_attention(run_dir, key="train.probe"):
+    """The probe date's attention at the run's newest weights: the live snapshot while it trains,
+    else its latest checkpoint. Typed before or during training; every tab computes its own."""
+    if key not in st.session_state:
+        st.session_state[key] = EXAMPLES[0]
+    text = st.text_input("Probe date", key=key, max_chars=100,
+                         help="Any date: its attention is redrawn from the newest weights every few seconds.")
+    try:
+        live_result = translate_live(run_dir, text)
+        if live_result is not None:
+            result, iteration = live_result
+            where = f"iteration {iteration:,} (live)"
+        else:
+            listing = runs.list_checkpoints(run_dir)
+            if not listing:
+                st.caption("The heatmap appears with the first weights the run saves.")
+                return
+            result, where = translate(run_dir, listing[-1].name, text), listing[-1].label
+    except UserError as e:
+        show_user_error(e)
+        return
+    st.plotly_chart(viz.attention_heatmap(result, title=f"{where}: {mark(result)}", compact=True),
+                    key=f"{key}.heatmap")
