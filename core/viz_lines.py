@@ -23,7 +23,7 @@ def attention_lines(result, selected=None, title=None):
         for t in rows:
             for s in np.flatnonzero((weights[t] >= low) & (weights[t] < high)):
                 xs += [x_out[t], x_in[s], None]
-                ys += [0, 1, None]
+                ys += [0.08, 0.92, None]   # stop short of the characters, so they stay readable
         if xs:
             middle = (low + min(high, 1.0)) / 2
             fig.add_trace(go.Scatter(

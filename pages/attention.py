@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import viz
+from core import viz, viz_lines
 from core.errors import UserError
 
 ui.require_router(__file__)
@@ -52,3 +52,14 @@ matrix = pd.DataFrame(result.attention,
                       columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
 st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
                    file_name="attention.csv", mime="text/csv", key="attention.csv")
+
+st.subheader("Lines view")
+st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
+           "darker a line, the more the output character looks at that input character. Pick one output "
+           "character to see its lines alone.")
+positions = ["all"] + list(range(len(result.prediction)))
+picked = st.segmented_control(
+    "Output character", positions, default="all", key="attention.lines_pick",
+    format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
+st.plotly_chart(viz_lines.attention_lines(result, selected=None if picked in (None, "all") else picked),
+                key="attention.lines")
