@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core import alignment, data, decode, run_checkpoints, runs
+from core import alignment, data, dates, decode, run_checkpoints, runs
 from core.errors import run_cli
 
 
@@ -42,10 +42,10 @@ class Evaluation:
 
 
 def case_of(label):
-    """"full/title" -> "title"; formats written without letters ("short", "iso") -> "numeric"."""
+    """"full/title" -> "title"; formats written without letters ("short", "dot", ...) -> "numeric"."""
     if "/" in label:
         return label.split("/")[1]
-    return "numeric" if label in ("short", "iso") else label
+    return "numeric" if label in dates.NUMERIC_FORMATS else label
 
 
 def evaluate(model, vocab, config, dataset, checkpoint=None, on_progress=None):
