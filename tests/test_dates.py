@@ -66,7 +66,7 @@ def test_book_formats_are_written_like_the_book():
     ("Tue 22 Nov 2016", "2016-11-22", "day_first/title"),
     ("Tuesday, 22nd November 2016", "2016-11-22", "day_first/title"),
     ("22 Nov. 2016", "2016-11-22", "day_first/title"),
-    ("the 22nd of November 2016", "2016-11-22", None),          # title case starts "The"
+    ("the 22nd of November 2016", "2016-11-22", "ordinal_of/title"),   # mid-sentence "the" is Title too
     ("The 22nd of November 2016", "2016-11-22", "ordinal_of/title"),
     ("Tuesday the 1st of March, 2016", "2016-03-01", "ordinal_of/title"),
     ("THE 3RD OF SEP 1999", "1999-09-03", "ordinal_of/upper"),
@@ -87,7 +87,9 @@ def test_each_form_reads_as_its_date(text, answer, label):
         return
     assert (parsed.answer, parsed.label) == (answer, label)
     date = dt.date.fromisoformat(answer)
-    assert dates.render(date, parsed.style, parsed.case)[0] == text   # round trip
+    rendered = dates.render(date, parsed.style, parsed.case)[0]
+    # round trip (the generator also writes a mid-sentence "the" in Title case; render() gives "The")
+    assert rendered == text or rendered == "T" + text[1:] == "The" + text[3:]
 
 
 @pytest.mark.parametrize("text", [
@@ -174,8 +176,6 @@ def test_char_sources_point_at_the_characters_written():
     assert sources[0] == sources[1] == (6, 8)                                   # the century "20" <- "16"
     assert sources[4] is None and sources[7] is None
     assert sources[5:7] == [(0, 1), (1, 2)] and sources[8:] == [(3, 4), (4, 5)]
-    ordinal = dates.parse("the 2nd of November 2016")
-    assert ordinal is None                                                      # title case writes "The"
     ordinal = dates.parse("The 2nd of November 2016")
     s = ordinal.char_sources()
     assert s[8] == s[9] == (4, 5)                                # '0' added before "2", and the "2": not "nd"
