@@ -105,7 +105,7 @@ class TimeLSTM:
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.stateful = stateful
         self.h = self.c = None
-        self.dh = None  # gradient w.r.t. the initial h, read by an encoder that supplied it
+        self.dh = self.dc = None  # gradients w.r.t. the initial h and c, read by an encoder that supplied them
         self.cache = None
         self._buffers = {}
 
@@ -202,7 +202,7 @@ class TimeLSTM:
             np.multiply(dc, tmp, out=dg)
             dc *= f                                # dc_prev
             np.matmul(Wh, dA[:, t], out=dh)        # dh_prev
-        self.dh = dh.T
+        self.dh, self.dc = dh.T, dc.T
         # dW = sum over steps of [x; h; 1] dA^T: one product over all T * N columns
         dA_all = dA.reshape(4 * H, T * N)
         dW = xh[:, :T].reshape(K, T * N) @ dA_all.T                  # (K, 4H)
