@@ -84,14 +84,19 @@ class TimeSoftmaxWithLoss:
 class TimeLSTM:
     """xs (N, T, D) -> hs (N, T, H). Gates are [f, i, o, g] blocks of width H in Wx (D, 4H), Wh (H, 4H), b.
 
-    Speed notes (the LSTM is most of the training time):
+    The plain version of this layer, one step per screen, is core/lstm_reference.py; tests check this
+    one against it. Speed notes (the LSTM is most of the training time):
     - Inside, every step works in a transposed, gate-major layout: one product ``W @ [x; h; 1]`` gives
       the (4H, N) pre-activations, so each gate is a contiguous (H, N) block and the bias comes free.
-    - sigmoid(a) = (1 + tanh(a / 2)) / 2: halving the f, i, o rows of W once lets one tanh pass over
-      all four gates replace a separate sigmoid.
-    - Weight gradients are one product over all steps after the loop; only ``Wh``-sized products and
-      the gate arithmetic run per step, in preallocated buffers (fresh 15 MB arrays every call cost
-      more in page faults than the arithmetic they hold).
+      (Contiguous blocks matter: the same arithmetic on (N, H) column slices of an (N, 4H) array is
+      about five times slower per pass.)
+    - NumPy's exp is about twice as fast as its tanh, so every nonlinearity is one exp:
+      sigmoid(a) = 1 / (1 + exp(-a)) and tanh(a) = 2 / (1 + exp(-2a)) - 1; the factors -1 and -2 are
+      folded into the rows of W once per call, so the four gates cost one exp, one add, one divide.
+    - Backward shares products between the gate derivatives (dh o, dc f, dc i) and writes each gate's
+      gradient in two passes; weight gradients are one product over all steps after the loop. Work
+      arrays are preallocated and reused (fresh 15 MB arrays every call cost more in page faults than
+      the arithmetic they hold).
     With ``stateful`` the last (h, c) carries into the next forward call (the decoder uses this).
     With ``bh`` the layer keeps a second bias, as PyTorch's and cuDNN's LSTMs do: the pre-activation
     adds b + bh, so the function is the book's, but Adam moves the sum twice as fast as one bias
@@ -105,7 +110,7 @@ class TimeLSTM:
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.stateful = stateful
         self.h = self.c = None
-        self.dh = None  # gradient w.r.t. the initial h, read by an encoder that supplied it
+        self.dh = self.dc = None  # gradients w.r.t. the initial h and c, read by an encoder that supplied them
         self.cache = None
         self._buffers = {}
 
@@ -129,9 +134,9 @@ class TimeLSTM:
         H = Wh.shape[0]
         K = D + H + 1
         dtype = np.result_type(xs, Wx)
-        half = np.ones((4 * H, 1), dtype=dtype)
-        half[:3 * H] = 0.5
-        W = np.concatenate((Wx, Wh, b[None, :])).T * half           # (4H, K)
+        scale = np.full((4 * H, 1), -1, dtype=dtype)   # exp(-a) for the sigmoid gates, exp(-2a) for g
+        scale[3 * H:] = -2
+        W = np.concatenate((Wx, Wh, b[None, :])).T * scale           # (4H, K)
         # xh[:, t] = [x_t; h_(t-1); 1] as columns; xh[:, t + 1] receives h_t (the last slot only h_T).
         # Step-minor layout (K, T + 1, N): per step a strided view BLAS takes as it is, and after the
         # loop all steps side by side as one (K, T * N) matrix for the weight gradient.
@@ -144,23 +149,30 @@ class TimeLSTM:
         act = self._buffer("act", (T, 4, H, N), dtype)
         tanh_cs = self._buffer("tanh_cs", (T, H, N), dtype)
         hs = np.empty((N, T, H), dtype=dtype)   # the output: a fresh array, safe to keep
-        a = self._buffer("a", (4 * H, N), dtype)
         ig = self._buffer("ig", (H, N), dtype)
-        for t in range(T):
-            np.matmul(W, xh[:, t], out=a)
-            gates = act[t]
-            np.tanh(a.reshape(4, H, N), out=gates)
-            sig = gates[:3]
-            sig *= 0.5
-            sig += 0.5
-            f, i, o, g = gates
-            np.multiply(f, cs[t], out=cs[t + 1])
-            np.multiply(i, g, out=ig)
-            cs[t + 1] += ig
-            np.tanh(cs[t + 1], out=tanh_cs[t])
-            h = xh[D:D + H, t + 1]
-            np.multiply(o, tanh_cs[t], out=h)
-            hs[:, t] = h.T   # step by step: one 3-D transposing copy after the loop is 20x slower
+        # exp(-a) overflows to inf for a strongly negative a; 1 / (1 + inf) is then the exact limit 0
+        with np.errstate(over="ignore"):
+            for t in range(T):
+                gates = act[t]
+                np.matmul(W, xh[:, t], out=gates.reshape(4 * H, N))
+                np.exp(gates, out=gates)
+                gates += 1
+                np.divide(1, gates, out=gates)       # f, i, o done; g holds sigmoid(2a)
+                f, i, o, g = gates
+                g *= 2
+                g -= 1
+                c, tanh_c = cs[t + 1], tanh_cs[t]
+                np.multiply(f, cs[t], out=c)
+                np.multiply(i, g, out=ig)
+                c += ig
+                np.multiply(c, -2, out=tanh_c)
+                np.exp(tanh_c, out=tanh_c)
+                tanh_c += 1
+                np.divide(2, tanh_c, out=tanh_c)
+                tanh_c -= 1
+                h = xh[D:D + H, t + 1]
+                np.multiply(o, tanh_c, out=h)
+                hs[:, t] = h.T   # step by step: one 3-D transposing copy after the loop is 20x slower
         self.h, self.c = hs[:, -1].copy(), cs[T].T.copy()
         self.cache = (xh, act, cs, tanh_cs, (N, T, D, H))
         return hs
@@ -173,36 +185,32 @@ class TimeLSTM:
         dA = self._buffer("dA", (4 * H, T, N), dtype)                # step-minor, like xh
         dh = np.zeros((H, N), dtype=dtype)
         dc = np.zeros((H, N), dtype=dtype)
-        tmp = self._buffer("tmp", (H, N), dtype)
+        dc_prev, q, p, v, w = (self._buffer(name, (H, N), dtype) for name in ("dc_prev", "q", "p", "v", "w"))
         for t in reversed(range(T)):
             f, i, o, g = act[t]
             df, di, do, dg = dA[:, t].reshape(4, H, N)
-            dh += dhs[:, t].T
             tanh_c = tanh_cs[t]
-            np.subtract(1, o, out=tmp)             # do = dh * tanh(c) * o (1 - o)
-            tmp *= o
-            tmp *= tanh_c
-            np.multiply(dh, tmp, out=do)
-            np.multiply(tanh_c, tanh_c, out=tmp)   # dc += dh * o * (1 - tanh(c)**2)
-            np.subtract(1, tmp, out=tmp)
-            tmp *= o
-            tmp *= dh
-            dc += tmp
-            np.subtract(1, f, out=tmp)             # df = dc * c_prev * f (1 - f)
-            tmp *= f
-            tmp *= cs[t]
-            np.multiply(dc, tmp, out=df)
-            np.subtract(1, i, out=tmp)             # di = dc * g * i (1 - i)
-            tmp *= i
-            tmp *= g
-            np.multiply(dc, tmp, out=di)
-            np.multiply(g, g, out=tmp)             # dg = dc * i * (1 - g**2)
-            np.subtract(1, tmp, out=tmp)
-            tmp *= i
-            np.multiply(dc, tmp, out=dg)
-            dc *= f                                # dc_prev
+            dh += dhs[:, t].T
+            np.multiply(dh, o, out=q)              # q = dh o
+            np.multiply(q, tanh_c, out=p)          # p = dh o tanh(c)
+            np.multiply(p, o, out=do)              # do = dh tanh(c) o (1 - o) = p - p o
+            np.subtract(p, do, out=do)
+            dc += q                                # dc += dh o (1 - tanh(c)^2) = q - p tanh(c)
+            p *= tanh_c
+            dc -= p
+            np.multiply(dc, f, out=dc_prev)        # dc_prev = dc f
+            np.multiply(dc_prev, cs[t], out=p)     # df = dc c_prev f (1 - f) = p - p f
+            np.multiply(p, f, out=df)
+            np.subtract(p, df, out=df)
+            np.multiply(dc, i, out=v)              # v = dc i
+            np.multiply(v, g, out=w)               # di = dc g i (1 - i) = w - w i
+            np.multiply(w, i, out=di)
+            np.subtract(w, di, out=di)
+            np.multiply(w, g, out=dg)              # dg = dc i (1 - g^2) = v - w g
+            np.subtract(v, dg, out=dg)
+            dc, dc_prev = dc_prev, dc
             np.matmul(Wh, dA[:, t], out=dh)        # dh_prev
-        self.dh = dh.T
+        self.dh, self.dc = dh.T, dc.T.copy()       # dc may be a reused buffer: copy it
         # dW = sum over steps of [x; h; 1] dA^T: one product over all T * N columns
         dA_all = dA.reshape(4 * H, T * N)
         dW = xh[:, :T].reshape(K, T * N) @ dA_all.T                  # (K, 4H)
