@@ -20,6 +20,7 @@ class TrainConfig:
     reverse_input: bool = True
     loss_every: int = 10            # iterations between loss records in metrics.jsonl
     iter_checkpoints: int = 8       # checkpoints inside training besides epoch ends (core.schedule); 0: none
+    checkpoint_iterations: list = None   # explicit iterations for them instead (overrides the count)
 
     def to_json(self):
         return asdict(self)

@@ -83,7 +83,8 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     batch = min(config.batch_size, len(x_train))
     iters_per_epoch = len(x_train) // batch
     total_iters = iters_per_epoch * config.epochs
-    inside = set(iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints))
+    inside = set(config.checkpoint_iterations if config.checkpoint_iterations is not None else
+                 iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints))
     probe = TestProbe(model, x_test, t_test, test_set, config)
     live = LiveWriter(run_dir)
     runs.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
@@ -201,9 +202,22 @@ def parse_args(argv=None):
     p.add_argument("--iter-checkpoints", type=int, metavar="COUNT",
                    help="checkpoints saved inside training besides epoch ends, iteration 0 included, "
                         f"spaced geometrically (default {defaults.iter_checkpoints}; 0: none)")
+    p.add_argument("--checkpoint-iterations", type=iteration_list, metavar="N,N,...",
+                   help="save the checkpoints inside training at exactly these iterations instead")
     p.add_argument("--no-reverse", action="store_true", help="feed the input in reading order")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
+
+
+def iteration_list(text):
+    """"0,500,1000" -> [0, 500, 1000]: argparse's type for --checkpoint-iterations."""
+    try:
+        values = sorted({int(v) for v in text.split(",") if v.strip()})
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected iterations separated by commas, e.g. 0,500,1000")
+    if not values or values[0] < 0 or len(values) > 100:
+        raise argparse.ArgumentTypeError("expected 1 to 100 iterations, none negative")
+    return values
 
 
 def config_from_args(args):
