@@ -20,6 +20,7 @@ class TrainConfig:
     reverse_input: bool = True
     loss_every: int = 10            # iterations between loss records in metrics.jsonl
     iter_checkpoints: int = 8       # checkpoints inside training besides epoch ends (core.schedule); 0: none
+    workers: int = 0                # processes sharing each batch (core/parallel.py); 0: one per core, 1: serial
 
     def to_json(self):
         return asdict(self)
