@@ -2,9 +2,10 @@
 
     python -m core.bench [--data FILE] [--iters 40] [--time-to 0.99 --preset fast]
 
-Ends with four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of
-5,000 examples), translate_ms (median of single calls) and train_peak_rss_mb (peak resident memory
-during training). ``--time-to ACC`` first trains from scratch on the book's split, evaluating every
+Prints the training worker count (``--workers``, default the config's; core/parallel.py), and ends with
+four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of 5,000
+examples), translate_ms (median of single calls) and train_peak_rss_mb (peak resident memory during
+training, worker processes included). ``--time-to ACC`` first trains from scratch on the book's split, evaluating every
 ``--eval-every`` iterations (evaluation time excluded), and reports the training time to reach ACC.
 """
 import argparse
@@ -15,20 +16,29 @@ import time
 
 import numpy as np
 
-from core import decode
+from core import decode, parallel
 from core.config import PRESETS, preset
 from core.errors import run_cli
 from core.models import build_model
 from core.optim import Adam
-from core.train import encode, prepare_data, train_step
+from core.train import encode, prepare_data
 from core.translate import translate
+
+
+def workers_peak_rss_mb(stepper):
+    """Peak resident memory of the training worker processes, read while they are alive."""
+    total = 0.0
+    for process in getattr(stepper, "processes", []):
+        with open(f"/proc/{process.pid}/status") as f:
+            total += sum(int(line.split()[1]) for line in f if line.startswith("VmHWM:")) / 1024
+    return total
 
 
 def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux reports KiB
 
 
-def train_steps(model, optimizer, config, xs, ts, rng):
+def train_steps(stepper, config, xs, ts, rng):
     """Endless training iterations over shuffled epochs; yields the seconds each one took."""
     batch = config.batch_size
     while True:
@@ -36,7 +46,7 @@ def train_steps(model, optimizer, config, xs, ts, rng):
         for start in range(0, len(xs) - batch + 1, batch):
             index = order[start:start + batch]
             tick = time.perf_counter()
-            train_step(model, optimizer, config, xs[index], ts[index])
+            stepper.step(xs[index], ts[index])
             yield time.perf_counter() - tick
 
 
@@ -44,7 +54,8 @@ def time_to_accuracy(config, data, target, eval_every, max_seconds):
     (x_train, t_train), (x_test, t_test), vocab = data
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocab.chars), rng=rng)
-    steps = train_steps(model, Adam(config.lr), config, x_train, t_train, rng)
+    stepper = parallel.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
+    steps = train_steps(stepper, config, x_train, t_train, rng)
     clock = 0.0
     for iteration in range(1, 10 ** 9):
         clock += next(steps)
@@ -64,17 +75,23 @@ def main(argv=None):
     p.add_argument("--iters", type=int, default=40, help="timed training iterations")
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--preset", choices=sorted(PRESETS), default="book")
+    p.add_argument("--workers", type=int, help="training processes sharing each batch; 0: one per core "
+                                               "(default: the config's)")
     p.add_argument("--time-to", type=float, help="also train until this test accuracy, e.g. 0.99")
     p.add_argument("--eval-every", type=int, default=25)
     p.add_argument("--max-seconds", type=float, default=300)
     args = p.parse_args(argv)
 
-    config = preset(args.preset, **({"data": args.data} if args.data else {}))
+    overrides = {"data": args.data} if args.data else {}
+    if args.workers is not None:
+        overrides["workers"] = args.workers
+    config = preset(args.preset, **overrides)
     train_set, test_set, vocab = prepare_data(config)
     data = (encode(train_set, vocab, config), encode(test_set, vocab, config), vocab)
     print(f"preset {args.preset}: hidden {config.hidden_size}, wordvec {config.wordvec_size}, "
           f"batch {config.batch_size}, lr {config.lr}; train {len(train_set)}, test {len(test_set)}, "
           f"vocab {len(vocab.chars)}, data {config.data}", flush=True)
+    print(f"workers: {parallel.resolve_workers(config)}", flush=True)
 
     if args.time_to:
         seconds, iteration = time_to_accuracy(config, data, args.time_to, args.eval_every, args.max_seconds)
@@ -84,9 +101,11 @@ def main(argv=None):
     (x_train, t_train), (x_test, t_test), vocab = data
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocab.chars), rng=rng)
-    steps = train_steps(model, Adam(config.lr), config, x_train, t_train, rng)
+    stepper = parallel.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
+    steps = train_steps(stepper, config, x_train, t_train, rng)
     times = [next(steps) for _ in range(args.warmup + args.iters)][args.warmup:]
-    train_rss = peak_rss_mb()
+    train_rss = peak_rss_mb() + workers_peak_rss_mb(stepper)
+    stepper.close()
 
     n_eval = min(5000, len(x_test))
     start = time.perf_counter()

@@ -21,6 +21,7 @@ class TrainConfig:
     loss_every: int = 10            # iterations between loss records in metrics.jsonl
     iter_checkpoints: int = 8       # checkpoints inside training besides epoch ends (core.schedule); 0: none
     checkpoint_iterations: list = None   # explicit iterations for them instead (overrides the count)
+    workers: int = 0                # processes sharing each batch (core/parallel.py); 0: one per core, 1: serial
 
     def to_json(self):
         return asdict(self)

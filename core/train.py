@@ -15,7 +15,7 @@ import traceback
 
 import numpy as np
 
-from core import alignment, data, dates, decode, run_checkpoints, runs
+from core import alignment, data, dates, decode, parallel, run_checkpoints, runs
 from core.config import PRESETS, TrainConfig, preset
 from core.errors import UserError, run_cli
 from core.live import LiveWriter
@@ -80,6 +80,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocab.chars), dtype=np.float32, rng=rng)
     optimizer = Adam(config.lr)
+    stepper = parallel.make_stepper(model, optimizer, config, len(vocab.chars))   # workers end with it
     batch = min(config.batch_size, len(x_train))
     iters_per_epoch = len(x_train) // batch
     total_iters = iters_per_epoch * config.epochs
@@ -104,7 +105,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                 return runs.write_status(run_dir, state="stopped", stopped_at=time.time())
             index = order[step * batch:(step + 1) * batch]
             tick = time.perf_counter()
-            loss = train_step(model, optimizer, config, x_train[index], t_train[index])
+            loss = stepper.step(x_train[index], t_train[index])
             train_time += time.perf_counter() - tick
             iteration += 1
             loss_sum, loss_count = loss_sum + loss, loss_count + 1
@@ -204,6 +205,8 @@ def parse_args(argv=None):
                         f"spaced geometrically (default {defaults.iter_checkpoints}; 0: none)")
     p.add_argument("--checkpoint-iterations", type=iteration_list, metavar="N,N,...",
                    help="save the checkpoints inside training at exactly these iterations instead")
+    p.add_argument("--workers", type=int, help="processes sharing each batch; 0: one per core; 1: serial "
+                                               f"(default {defaults.workers})")
     p.add_argument("--no-reverse", action="store_true", help="feed the input in reading order")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -229,6 +232,8 @@ def config_from_args(args):
 
 
 def validated(config):
+    if config.workers < 0:
+        raise UserError("workers must be 0 (one per core) or more")
     for name in ("epochs", "hidden_size", "wordvec_size", "batch_size", "data_size"):
         if getattr(config, name) < 1:
             raise UserError(f"{name.replace('_', ' ')} must be at least 1")

@@ -1,0 +1,229 @@
+"""Data parallelism with processes: one training step split over worker processes.
+
+Why processes: NumPy's matrix products already use both cores, but the LSTM's element-wise work runs
+on one, and Python threads share one interpreter lock. So each worker is a process with its own model
+replica and one BLAS thread, computing forward + backward on its slice of the batch; the parent sums
+the gradients, clips them and runs Adam once, exactly as the serial step does.
+
+    stepper = make_stepper(model, optimizer, config, vocab_size)   # config.workers; 1 = serial
+    loss = stepper.step(xs, ts)                                       # what train_step returns
+    stepper.close()                                                   # also on garbage collection
+
+Parameters and gradients travel through shared memory (multiprocessing.shared_memory), the batch
+slices and losses through pipes. The loss is a mean over the batch's target positions, so each slice's
+loss and gradients are weighted by its share of those positions: the sum is the whole batch's mean.
+A worker ends when its pipe closes, so no worker outlives the trainer, even one killed by SIGKILL;
+workers ignore Ctrl-C (the terminal sends it to them too) and let the trainer stop them.
+"""
+import mmap
+import os
+import signal
+import socket
+import subprocess
+import sys
+import traceback
+import weakref
+from multiprocessing import shared_memory
+from multiprocessing.connection import Connection
+
+import numpy as np
+
+from core.optim import clip_grads
+
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def default_workers():
+    return os.cpu_count() or 1
+
+
+def resolve_workers(config, workers=None):
+    """The worker count a step will use: workers (None -> config.workers; 0 -> one per core), never more
+    than the rows in a batch."""
+    workers = config.workers if workers is None else workers
+    return min(workers or default_workers(), config.batch_size)
+
+
+def make_stepper(model, optimizer, config, vocab_size, workers=None, dtype=np.float32):
+    """SerialStepper for one worker (today's path), else ParallelStepper (see resolve_workers)."""
+    workers = resolve_workers(config, workers)
+    if workers <= 1:
+        return SerialStepper(model, optimizer, config)
+    return ParallelStepper(model, optimizer, config, vocab_size, workers, dtype)
+
+
+def apply_update(model, optimizer, max_grad):
+    clip_grads(model.grads, max_grad)
+    optimizer.update(model.params, model.grads)
+
+
+class SerialStepper:
+    """Forward, backward, clipping and Adam in this process: core.train.train_step as an object."""
+
+    workers = 1
+
+    def __init__(self, model, optimizer, config):
+        self.model, self.optimizer, self.max_grad = model, optimizer, config.max_grad
+
+    def step(self, xs, ts):
+        loss = float(self.model.forward(xs, ts))
+        self.model.backward()
+        apply_update(self.model, self.optimizer, self.max_grad)
+        return loss
+
+    def close(self):
+        pass
+
+
+class SharedArrays:
+    """Named arrays laid out one after another in one block of memory, ``copies`` times over: a new
+    shared-memory block in the parent, or (``name``) the parent's block mapped into a worker."""
+
+    def __init__(self, like, copies=1, name=None):
+        self.layout, size = [], 0
+        for key, array in like.items():
+            self.layout.append((key, array.shape, array.dtype, size))
+            size += array.nbytes
+        total = max(size * copies, 1)
+        if name is None:
+            self.memory = shared_memory.SharedMemory(create=True, size=total)
+            buffer = self.memory.buf
+        else:
+            # A worker maps the block itself rather than through SharedMemory, whose resource tracker
+            # (Python 3.11) would unlink the parent's block when the worker exits.
+            self.memory = None
+            with open(os.path.join("/dev/shm", name), "r+b") as f:
+                buffer = self.mapping = mmap.mmap(f.fileno(), total)
+        self.copies = [{key: np.ndarray(shape, dtype, buffer, offset + copy * size)
+                        for key, shape, dtype, offset in self.layout} for copy in range(copies)]
+
+    @property
+    def name(self):
+        return self.memory.name
+
+    def close(self):
+        """Parent only: release and remove the block."""
+        self.copies = None   # drop the views first: a buffer with views cannot be closed
+        self.memory.close()
+        self.memory.unlink()
+
+
+def row_parts(ts, workers, ignore_label):
+    """[(start, stop, weight)]: contiguous row slices, weights = share of the target positions counted."""
+    bounds = np.linspace(0, len(ts), workers + 1).round().astype(int)
+    counted = [int((ts[a:b, 1:] != ignore_label).sum()) for a, b in zip(bounds, bounds[1:])]
+    total = sum(counted)
+    return [(a, b, (n / total) if total else (b - a) / len(ts)) for a, b, n in zip(bounds, bounds[1:], counted)]
+
+
+class ParallelStepper:
+    """Workers each holding a model replica; parameters and gradients in shared memory."""
+
+    def __init__(self, model, optimizer, config, vocab_size, workers, dtype=np.float32):
+        self.model, self.optimizer, self.max_grad = model, optimizer, config.max_grad
+        self.workers = workers
+        self.ignore_label = model.softmax.ignore_label
+        self.params = SharedArrays(model.params)
+        self.grads = SharedArrays(model.grads, copies=workers)
+        self.connections, self.processes = [], []
+        # Plain subprocesses, not multiprocessing's: no re-import of the caller's main script, and the
+        # BLAS of a fresh interpreter reads the one-thread setting when it starts.
+        env = {**os.environ, **{k: "1" for k in THREAD_VARIABLES},
+               "PYTHONPATH": os.pathsep.join(filter(None, (PROJECT_ROOT, os.environ.get("PYTHONPATH"))))}
+        for index in range(workers):
+            ours, theirs = socket.socketpair()
+            process = subprocess.Popen(
+                [sys.executable, "-c", f"from core.parallel import worker_main; worker_main({theirs.fileno()})"],
+                pass_fds=(theirs.fileno(),), env=env, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL)
+            theirs.close()   # only the worker holds its end: its socket closes when this process dies
+            connection = Connection(ours.detach())
+            connection.send({"config": config.to_json(), "vocab_size": vocab_size, "dtype": np.dtype(dtype).str,
+                             "params": self.params.name, "grads": self.grads.name, "workers": workers,
+                             "index": index})
+            self.connections.append(connection)
+            self.processes.append(process)
+        self._finalizer = weakref.finalize(self, shutdown, self.connections, self.processes,
+                                           self.params, self.grads)
+
+    def step(self, xs, ts):
+        if len(xs) < self.workers:   # a batch too small to share (a tiny data set): this process does it
+            return SerialStepper.step(self, xs, ts)
+        shared = self.params.copies[0]
+        for key, p in self.model.params.items():
+            np.copyto(shared[key], p)
+        parts = row_parts(ts, self.workers, self.ignore_label)
+        for connection, (a, b, weight) in zip(self.connections, parts):
+            connection.send((xs[a:b], ts[a:b], weight))
+        loss = sum(self.receive(connection) for connection in self.connections)
+        copies = self.grads.copies
+        for key, g in self.model.grads.items():
+            np.add(copies[0][key], copies[1][key], out=g)
+            for copy in copies[2:]:
+                g += copy[key]
+        apply_update(self.model, self.optimizer, self.max_grad)
+        return loss
+
+    def receive(self, connection):
+        try:
+            kind, value = connection.recv()
+        except EOFError:
+            raise RuntimeError("a training worker process ended unexpectedly") from None
+        if kind == "error":
+            raise RuntimeError(f"a training worker failed:\n{value}")
+        return value
+
+    def close(self):
+        self._finalizer()
+
+
+def shutdown(connections, processes, params, grads):
+    for connection in connections:
+        connection.close()   # the worker sees end-of-file and returns
+    for process in processes:
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    params.close()
+    grads.close()
+
+
+def worker_main(fd):
+    """A worker's life: build a replica, then per message copy the shared parameters in, run forward
+    and backward on the slice, and write the weighted gradients to this worker's shared copy. Ends at
+    end-of-file on its socket: when the trainer closes it or dies."""
+    # Ctrl-C reaches the whole process group and a stop request may too: the trainer decides when to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    from core.config import TrainConfig   # here, not at the top: only workers build replicas
+    from core.models import build_model
+    connection = Connection(fd)
+    try:
+        setup = connection.recv()
+    except (EOFError, OSError):
+        return
+    model = build_model(TrainConfig.from_json(setup["config"]), setup["vocab_size"], dtype=np.dtype(setup["dtype"]))
+    shared_params = SharedArrays(model.params, name=setup["params"])   # kept: the views need the mapping
+    shared_grads = SharedArrays(model.grads, copies=setup["workers"], name=setup["grads"])
+    params, grads = shared_params.copies[0], shared_grads.copies[setup["index"]]
+    while True:
+        try:
+            xs, ts, weight = connection.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            for key, p in model.params.items():
+                np.copyto(p, params[key])
+            loss = float(model.forward(xs, ts)) * weight
+            model.backward(weight)   # scales every gradient by the slice's share, at the source
+            for key, g in model.grads.items():
+                np.copyto(grads[key], g)
+            reply = ("loss", loss)
+        except Exception:
+            reply = ("error", traceback.format_exc())
+        try:
+            connection.send(reply)
+        except OSError:
+            return

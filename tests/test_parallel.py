@@ -1,0 +1,138 @@
+"""Data parallelism (core/parallel.py): the same steps as the serial path, and no worker outlives its trainer."""
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from core import parallel
+from core.config import TrainConfig
+from core.models import build_model
+from core.optim import Adam
+from tests.conftest import PROJECT_ROOT
+
+V = 13
+
+
+def batches(rng, n, count, ignore_some=False):
+    out = []
+    for _ in range(count):
+        xs, ts = rng.integers(0, V, (n, 9)), rng.integers(0, V, (n, 6))
+        if ignore_some:   # ignored target positions, unevenly spread: slices weigh by counted positions
+            ts[:2, 3:] = -1
+        out.append((xs, ts))
+    return out
+
+
+def run(config, dtype, workers, data):
+    """Train a fresh model (same seed every time) for len(data) steps -> (losses, params, last grads)."""
+    model = build_model(config, V, dtype=dtype, rng=np.random.default_rng(5))
+    stepper = parallel.make_stepper(model, Adam(config.lr), config, V, workers=workers, dtype=dtype)
+    try:
+        assert stepper.workers == workers
+        losses = [stepper.step(xs, ts) for xs, ts in data]
+    finally:
+        stepper.close()
+    return losses, model.params, model.grads
+
+
+def scale_error(a, b):
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(a)), 1e-30))
+
+
+CONFIG = TrainConfig(hidden_size=16, wordvec_size=8, batch_size=7, lr=0.01, max_grad=0.5)
+
+
+@pytest.mark.parametrize("model", ["attention", "peeky"])
+def test_parallel_steps_equal_serial_steps_in_float64(model):
+    """Exact arithmetic up to float64 rounding: the weighting of uneven slices is right, not nearly right."""
+    config = TrainConfig(**{**CONFIG.to_json(), "model": model})
+    data = batches(np.random.default_rng(1), 7, 3, ignore_some=True)   # 7 rows: slices of 3 and 4
+    serial, parallel_run = run(config, np.float64, 1, data), run(config, np.float64, 2, data)
+    np.testing.assert_allclose(parallel_run[0], serial[0], rtol=1e-12)
+    for name in serial[1]:
+        assert scale_error(serial[2][name], parallel_run[2][name]) < 1e-10, name
+        np.testing.assert_allclose(parallel_run[1][name], serial[1][name], rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_parallel_step_equals_serial_step_in_float32():
+    """Training's dtype: loss, summed gradients and updated parameters agree to float32 rounding."""
+    config = TrainConfig(hidden_size=32, wordvec_size=8, batch_size=24)
+    data = batches(np.random.default_rng(2), 24, 3)
+    serial, parallel_run = run(config, np.float32, 1, data), run(config, np.float32, 2, data)
+    np.testing.assert_allclose(parallel_run[0], serial[0], rtol=1e-5)
+    for name in serial[1]:
+        assert scale_error(serial[2][name], parallel_run[2][name]) < 1e-4, name
+        # Adam moves each weight by about lr per step; rounding may change a move by a tiny fraction of it
+        np.testing.assert_allclose(parallel_run[1][name], serial[1][name], rtol=0, atol=config.lr * 1e-2,
+                                   err_msg=name)
+
+
+def test_one_worker_is_the_serial_path_and_workers_never_outnumber_rows():
+    model = build_model(CONFIG, V)
+    assert isinstance(parallel.make_stepper(model, Adam(), CONFIG, V, workers=1), parallel.SerialStepper)
+    tiny = TrainConfig(**{**CONFIG.to_json(), "batch_size": 1})
+    assert isinstance(parallel.make_stepper(model, Adam(), tiny, V, workers=4), parallel.SerialStepper)
+    assert TrainConfig().workers >= 0
+
+
+def test_a_failing_worker_is_an_error_not_a_hang():
+    model = build_model(CONFIG, V)
+    stepper = parallel.make_stepper(model, Adam(), CONFIG, V, workers=2)
+    try:
+        xs, ts = batches(np.random.default_rng(3), 7, 1)[0]
+        with pytest.raises(RuntimeError, match="worker failed"):
+            stepper.step(xs + 100, ts)   # ids beyond the vocabulary: IndexError inside the workers
+    finally:
+        stepper.close()
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:   # a zombie has ended; only its parent has not reaped it yet
+        return f.read().split(")")[-1].split()[0] != "Z"
+
+
+TRAINER = """
+import sys, time
+import numpy as np
+from core import parallel
+from core.config import TrainConfig
+from core.models import build_model
+from core.optim import Adam
+config = TrainConfig(hidden_size=8, wordvec_size=4, batch_size=4)
+model = build_model(config, 13)
+stepper = parallel.make_stepper(model, Adam(), config, 13, workers=2)
+stepper.step(np.zeros((4, 5), dtype=int), np.zeros((4, 3), dtype=int))
+print(" ".join(str(p.pid) for p in stepper.processes), stepper.params.name, stepper.grads.name, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("how", ["SIGKILL", "close"])
+def test_workers_end_with_their_trainer(how):
+    trainer = subprocess.Popen([sys.executable, "-c", TRAINER if how == "SIGKILL" else
+                                TRAINER.replace("time.sleep(600)", "stepper.close(); time.sleep(600)")],
+                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        *pids, params_name, grads_name = trainer.stdout.readline().split()
+        pids = [int(p) for p in pids]
+        assert len(pids) == 2
+        if how == "SIGKILL":
+            assert all(alive(p) for p in pids)
+            trainer.send_signal(signal.SIGKILL)
+        deadline = time.time() + 30
+        while any(alive(p) for p in pids) and time.time() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(p) for p in pids), "a worker outlived its trainer"
+        if how == "close":   # a clean close also removes the shared memory
+            assert not os.path.exists(f"/dev/shm/{params_name}") and not os.path.exists(f"/dev/shm/{grads_name}")
+    finally:
+        trainer.kill()
+        trainer.wait()
