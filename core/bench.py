@@ -2,8 +2,9 @@
 
     python -m core.bench [--data FILE] [--iters 40] [--time-to 0.99 --preset fast]
 
-Prints the training worker count (``--workers``, default the config's; core/parallel.py), and ends with
-four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of 5,000
+Prints the training worker count (``--workers``, default the config's; core/parallel.py), the cost of
+the live snapshot the Train page draws from (live_snapshot_ms, and its share of training time), and
+ends with four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of 5,000
 examples), translate_ms (median of single calls) and train_peak_rss_mb (peak resident memory during
 training, worker processes included). ``--time-to ACC`` first trains from scratch on the book's split, evaluating every
 ``--eval-every`` iterations (evaluation time excluded), and reports the training time to reach ACC.
@@ -12,11 +13,12 @@ import argparse
 import resource
 import statistics
 import sys
+import tempfile
 import time
 
 import numpy as np
 
-from core import decode, parallel
+from core import decode, live, parallel
 from core.config import PRESETS, preset
 from core.errors import run_cli
 from core.models import build_model
@@ -119,6 +121,18 @@ def main(argv=None):
         translate(model, vocab, config, text)
         calls.append(time.perf_counter() - start)
 
+    # The live snapshot (core.live) is written at most every EVERY_S seconds while training: its cost
+    # as a share of training time is the write time over that interval.
+    with tempfile.TemporaryDirectory() as folder:
+        writes = []
+        for iteration in range(11):
+            start = time.perf_counter()
+            live.write(folder, iteration, model.params)
+            writes.append(time.perf_counter() - start)
+    live_ms = statistics.median(writes) * 1000
+
+    print(f"live_snapshot_ms: {live_ms:.1f} (one write every {live.EVERY_S:g} s: "
+          f"{live_ms / (live.EVERY_S * 1000) * 100:.2f}% of training time)")
     print(f"train_s_per_iter: {statistics.median(times):.4f}")
     print(f"eval_5000_s: {eval_s:.2f}")
     print(f"translate_ms: {statistics.median(calls) * 1000:.1f}")
