@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core import dates
+from core import datafiles, dates
 from core.errors import UserError
 
 START_CHAR = "_"
@@ -37,29 +37,69 @@ def generated(n, seed=0):
                    [e.label for e in examples], examples)
 
 
-def load_file(path):
-    """Read a book-format file. Malformed lines raise UserError naming the line number."""
+# Limits of a book-format file (README, "Hosting"): one 200,000-character question made training
+# allocate gigabytes, so a question, an answer and the character set are capped.
+MAX_QUESTION_CHARS = 100
+MAX_ANSWER_CHARS = 40
+MAX_DISTINCT_CHARS = 200
+EXCERPT_CHARS = 40
+
+
+def load_file(path, limit=None):
+    """Read a book-format file (at most `limit` bytes, default the data size cap).
+
+    Malformed lines raise UserError naming the file, the line number and the reason, never the line:
+    the file may be one the user should not see.
+    """
+    raw = datafiles.read_bounded(path, limit)
+    return parse_book_format(raw, str(path))
+
+
+def load_upload(name, raw):
+    """Validate an uploaded file's bytes; the user's own lines may be quoted, short and escaped."""
+    return parse_book_format(raw, datafiles.display_name(name), excerpts=True)
+
+
+def _excerpt(line):
+    shown = line if len(line) <= EXCERPT_CHARS else line[:EXCERPT_CHARS] + "..."
+    return f" ({shown!r})"   # repr: quotes, escapes control characters
+
+
+def parse_book_format(raw, where, excerpts=False):
+    """Bytes of a book-format file -> Dataset; a bad line raises UserError naming where and its number."""
     try:
-        with open(path, encoding="utf-8") as f:
-            lines = f.read().split("\n")
-    except FileNotFoundError:
-        raise UserError(f"data file not found: {path}")
-    except (UnicodeDecodeError, OSError) as e:
-        raise UserError(f"cannot read data file {path}: {e}")
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[:e.start].count(b"\n") + 1
+        raise UserError(f"{where}, line {line}: not UTF-8 text")
     questions, answers = [], []
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip("\r")   # files saved with Windows line ends
+
+        def bad(reason):
+            return UserError(f"{where}, line {number}: {reason}" + (_excerpt(line) if excerpts else ""))
+
         if not line.strip():
             continue
         if START_CHAR not in line:
-            raise UserError(f"{path}, line {number}: no '{START_CHAR}' between question and answer: {line!r}")
+            raise bad(f"no '{START_CHAR}' between question and answer")
         question, answer = line.split(START_CHAR, 1)
+        question = question.rstrip(PAD_CHAR)
         if not question.strip() or not answer.strip():
-            raise UserError(f"{path}, line {number}: empty question or answer: {line!r}")
-        questions.append(question.rstrip(PAD_CHAR))
+            raise bad("empty question or answer")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise bad(f"the question is {len(question)} characters long; at most {MAX_QUESTION_CHARS}")
+        if len(answer) > MAX_ANSWER_CHARS:
+            raise bad(f"the answer is {len(answer)} characters long; at most {MAX_ANSWER_CHARS}")
+        if any(not c.isprintable() for c in line):
+            raise bad("a control character")
+        questions.append(question)
         answers.append(answer)
     if not questions:
-        raise UserError(f"{path}: no examples in the file")
+        raise UserError(f"{where}: no examples in the file")
+    distinct = len(set("".join(questions)) | set("".join(answers)))
+    if distinct > MAX_DISTINCT_CHARS:
+        raise UserError(f"{where}: {distinct} different characters; a model reads at most {MAX_DISTINCT_CHARS}")
     length = max(map(len, answers))
     answers = [a.ljust(length, PAD_CHAR) for a in answers]
     # Questions the generator's formats can read get their format label and source spans, for
@@ -121,7 +161,7 @@ class Vocab:
             try:
                 self.check_question(text)
             except UserError as e:
-                raise UserError(f"example {row + 1} ({text!r}): {e}")
+                raise UserError(f"example {row + 1}: {e}")   # never the text: it may come from a file
             out[row] = [ids[c] for c in text.ljust(self.input_width, PAD_CHAR)]
         return out[:, ::-1].copy() if reverse else out
 
@@ -133,7 +173,7 @@ class Vocab:
             text = text.ljust(self.output_length, PAD_CHAR)
             unknown = sorted(set(text) - set(self.chars))
             if unknown or len(text) != self.output_length:
-                raise UserError(f"answer {row + 1} ({text!r}) does not fit this model's output")
+                raise UserError(f"answer {row + 1} does not fit this model's output")
             out[row] = [ids[c] for c in START_CHAR + text]
         return out
 

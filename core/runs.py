@@ -4,7 +4,11 @@
   live.npz (the latest weights while training, refreshed every few seconds for the live view)
   request.json (a run the dashboard queued: the config it will be trained with), train.log (its output)
 status.json and checkpoints are replaced atomically; metrics.jsonl is appended a line at a time and a
-reader skips a partial last line. A "running" status whose process is gone reads as "failed".
+reader skips a partial last line. A "running" status whose process is gone, or whose pid now belongs
+to some other program, reads as "failed".
+Every reader checks shapes and types: a damaged file raises UserError (read_config, read_vocab) or
+reads as state "damaged" (read_status), and summary() turns any of it into one "damaged: reason" row,
+so one broken run never breaks a page.
 """
 import json
 import os
@@ -14,11 +18,13 @@ import numpy as np
 
 from core import checkpoints, run_checkpoints
 from core.config import TrainConfig
-from core.data import Vocab
+from core.data import MAX_ANSWER_CHARS, MAX_DISTINCT_CHARS, MAX_QUESTION_CHARS, PAD_CHAR, START_CHAR, Vocab
 from core.errors import UserError
 from core.models import build_model
 
 ACTIVE_STATES = ("queued", "running")
+STATES = ("queued", "running", "finished", "stopped", "failed")
+MAX_JSON_BYTES = 1 << 20   # a run's JSON files are a few KB; a bigger one is damaged, not read
 REQUEST = "request.json"   # the TrainConfig a queued run directory waits to be trained with
 
 
@@ -28,21 +34,51 @@ def _path(run_dir, name):
 
 def write_json_atomic(path, obj):
     tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        json.dump(obj, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(obj, f, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        _remove_quietly(tmp)   # a failed write (disk full) leaves no half file behind
+        raise
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
 
 
 def read_json(path):
+    name = os.path.basename(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
+        with open(path, "rb") as f:
+            raw = f.read(MAX_JSON_BYTES + 1)
     except (FileNotFoundError, NotADirectoryError):
-        raise UserError(f"missing {path}")
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise UserError(f"{path} is not valid JSON ({e})")
+        raise UserError(f"missing {name}")
+    except OSError as e:
+        raise UserError(f"cannot read {name}: {e.strerror or type(e).__name__}")
+    if len(raw) > MAX_JSON_BYTES:
+        raise UserError(f"{name} is larger than {MAX_JSON_BYTES // 1024} KB")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as e:
+        raise UserError(f"{name} is not valid JSON ({type(e).__name__})")
+
+
+def clean_tmp(run_dir):
+    """Remove the *.tmp files an interrupted atomic write left (only when no process writes the run)."""
+    for folder in (run_dir, _path(run_dir, "checkpoints")):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".tmp"):
+                _remove_quietly(_path(folder, name))
 
 
 def create(run_dir, config, vocab):
@@ -63,12 +99,26 @@ def require(run_dir):
 def read_config(run_dir):
     """config.json, or for a run still waiting in a queue, the request it will be trained with."""
     if not os.path.isfile(_path(run_dir, "config.json")) and os.path.isfile(_path(run_dir, REQUEST)):
-        return TrainConfig.from_json(read_json(_path(run_dir, REQUEST)))
+        return TrainConfig.from_json(read_json(_path(run_dir, REQUEST)), REQUEST)
     return TrainConfig.from_json(read_json(_path(run_dir, "config.json")))
 
 
 def read_vocab(run_dir):
-    return Vocab.from_json(read_json(_path(run_dir, "vocab.json")))
+    """vocab.json, checked: distinct one-character strings with the start and pad characters, sane widths."""
+    obj = read_json(_path(run_dir, "vocab.json"))
+    if not isinstance(obj, dict):
+        raise UserError("vocab.json is not a JSON object")
+    chars = obj.get("chars")
+    if (not isinstance(chars, list) or not all(isinstance(c, str) and len(c) == 1 for c in chars)
+            or len(set(chars)) != len(chars) or len(chars) > MAX_DISTINCT_CHARS + 2):
+        raise UserError("vocab.json: chars must be a list of distinct single characters")
+    if START_CHAR not in chars or PAD_CHAR not in chars:
+        raise UserError("vocab.json: the start and pad characters are missing")
+    for name, high in (("input_width", MAX_QUESTION_CHARS), ("output_length", MAX_ANSWER_CHARS)):
+        value = obj.get(name)
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= high:
+            raise UserError(f"vocab.json: {name} must be a whole number from 1 to {high}")
+    return Vocab.from_json(obj)
 
 
 def write_status(run_dir, **changes):
@@ -78,6 +128,8 @@ def write_status(run_dir, **changes):
         status = read_json(path)
     except UserError:
         status = {}
+    if not isinstance(status, dict):
+        status = {}   # a damaged status is replaced by what the writer knows
     status.update(changes, updated_at=time.time())
     write_json_atomic(path, status)
     return status
@@ -100,16 +152,71 @@ def process_alive(pid):
         return True
 
 
+def is_training_process(pid, run_dir):
+    """True when pid is a live `python -m core.train` process whose --run-dir or --queue names run_dir.
+
+    A pid alone proves nothing: after a kill the number is reused by other programs, and a status
+    file can say anything. /proc/PID/cmdline (and its cwd, for relative run directories) says.
+    """
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or not process_alive(pid):
+        return False
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = [a.decode("utf-8", "surrogateescape") for a in f.read().split(b"\0")]
+    except OSError:
+        return False
+    if not any(a == "-m" and b == "core.train" for a, b in zip(args, args[1:])):
+        return False
+    try:
+        cwd = os.readlink(f"/proc/{pid}/cwd")
+    except OSError:
+        cwd = os.getcwd()
+    named, taking = [], False
+    for arg in args:
+        if arg.startswith("--run-dir="):
+            named.append(arg.split("=", 1)[1])
+        elif arg in ("--run-dir", "--queue"):
+            taking = True
+        elif arg.startswith("-"):
+            taking = False
+        elif taking:
+            named.append(arg)
+    target = os.path.realpath(run_dir)
+    return any(os.path.realpath(os.path.join(cwd, d)) == target for d in named)
+
+
+# Optional status fields and the types a reader may rely on.
+_STATUS_TYPES = {"pid": (int,), "epoch": (int,), "iteration": (int,), "epochs": (int,), "total_iters": (int,),
+                 "iters_per_epoch": (int,), "eta_s": (int, float), "started_at": (int, float),
+                 "updated_at": (int, float), "queued_at": (int, float), "error": (str,), "note": (str,)}
+
+
+def _status_problem(status):
+    """Why a parsed status.json cannot be used, or None."""
+    if not isinstance(status, dict):
+        return "status.json is not a JSON object"
+    if status.get("state") not in STATES:
+        return "status.json has no known state"
+    for name, types in _STATUS_TYPES.items():
+        value = status.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, types)):
+            return f"status.json: {name} is not a {types[0].__name__}"
+    return None
+
+
 def read_status(run_dir):
-    """status.json, with a vanished process turned into state "failed"."""
+    """status.json, with a run whose process is gone (or is not its training process) turned into
+    state "failed", and a damaged file into state "damaged" with the reason as its error."""
     try:
         status = read_json(_path(run_dir, "status.json"))
     except UserError as e:
         return {"state": "failed", "error": str(e)}
-    if status.get("state") in ACTIVE_STATES and not process_alive(status.get("pid")):
+    problem = _status_problem(status)
+    if problem:
+        return {"state": "damaged", "error": problem}
+    if status["state"] in ACTIVE_STATES and not is_training_process(status.get("pid"), run_dir):
         status["state"] = "failed"
-        status.setdefault("error", None)
-        status["error"] = status["error"] or "the training process ended without saying so (killed?)"
+        status["error"] = status.get("error") or "the training process ended without saying so (killed?)"
     return status
 
 
@@ -129,10 +236,32 @@ def read_metrics(run_dir):
     records = []
     for line in lines:
         try:
-            records.append(json.loads(line))
-        except json.JSONDecodeError:
+            record = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
             continue
+        if _metric_ok(record):
+            records.append(record)
     return records
+
+
+# Fields a metric record may carry and what pages compute with them.
+_METRIC_NUMBERS = ("loss", "test_accuracy", "train_time", "epoch_time", "eval_time")
+
+
+def _metric_ok(record):
+    """A record pages can use: an object whose known fields have the right types (others are skipped)."""
+    if not isinstance(record, dict) or not isinstance(record.get("type", ""), str):
+        return False
+    for name in ("epoch", "iteration"):
+        if name in record and (isinstance(record[name], bool) or not isinstance(record[name], int)):
+            return False
+    for name in _METRIC_NUMBERS + ("alignment",):
+        value = record.get(name)
+        if value is None and (name == "alignment" or name not in record):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+    return True
 
 
 def checkpoint_path(run_dir, checkpoint):
@@ -178,10 +307,37 @@ def load_weights(model, path):
 
 
 def summary(run_dir):
-    """One row for a run list: id, state, epochs, best accuracy, start time, model, data."""
+    """One row for a run list: id, state, epochs, best accuracy, start time, model, data.
+
+    A damaged run is a row too, with state "damaged: reason" (and the reason as its error), so the
+    list shows it beside the good runs instead of failing.
+    """
+    try:
+        return _summary(run_dir)
+    except UserError as e:
+        return damaged_row(run_dir, str(e))
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        return damaged_row(run_dir, f"unreadable ({type(e).__name__})")
+
+
+def damaged_row(run_dir, reason):
+    return {"run": os.path.basename(os.path.normpath(run_dir)), "path": run_dir, "state": f"damaged: {reason}",
+            "epochs": 0, "planned_epochs": 0, "best_accuracy": None, "started_at": None, "model": "?",
+            "data": "?", "error": reason}
+
+
+def _summary(run_dir):
     status = read_status(run_dir)
+    if status["state"] == "damaged":
+        raise UserError(status["error"])
     config = read_config(run_dir)
-    accuracies = [r["test_accuracy"] for r in read_metrics(run_dir) if "test_accuracy" in r]
+    if os.path.exists(_path(run_dir, "checkpoints")) and not os.path.isdir(_path(run_dir, "checkpoints")):
+        raise UserError("checkpoints is a file, not a folder")
+    if os.path.isfile(_path(run_dir, "config.json")):
+        read_vocab(run_dir)   # a run with checkpoints needs its vocabulary to be loadable
+    accuracies = [r["test_accuracy"] for r in read_metrics(run_dir) if r.get("test_accuracy") is not None]
+    if status["state"] not in ACTIVE_STATES:
+        clean_tmp(run_dir)   # leftovers of an interrupted write; nobody is writing this run any more
     return {
         "run": os.path.basename(os.path.normpath(run_dir)),
         "path": run_dir,
@@ -191,7 +347,7 @@ def summary(run_dir):
         "best_accuracy": max(accuracies) if accuracies else None,
         "started_at": status.get("started_at"),
         "model": config.model,
-        "data": config.data,
+        "data": config.data_name or config.data,
         "error": status.get("error"),
     }
 
@@ -202,14 +358,12 @@ def list_runs(*roots):
     for root in roots:
         if os.path.isfile(_path(root, "config.json")):
             candidates = [root]
-        elif os.path.isdir(root):
-            candidates = [_path(root, name) for name in sorted(os.listdir(root))]
         else:
-            candidates = []
+            try:
+                candidates = [_path(root, name) for name in sorted(os.listdir(root))]
+            except OSError:
+                candidates = []
         for run_dir in candidates:
             if os.path.isfile(_path(run_dir, "config.json")) or os.path.isfile(_path(run_dir, REQUEST)):
-                try:
-                    rows.append(summary(run_dir))
-                except UserError:
-                    continue   # a run being created this instant, or a broken one: not listable
+                rows.append(summary(run_dir))   # never raises: a damaged run is a "damaged: ..." row
     return rows
