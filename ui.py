@@ -9,7 +9,7 @@ import time
 
 import streamlit as st
 
-from core import checkpoints, live, runs, translate as translate_core, viz
+from core import checkpoints, datafiles, live, runs, translate as translate_core, viz
 from core.errors import UserError
 from core.models import build_model
 
@@ -18,6 +18,7 @@ PROJECT_ROOT = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.environ.get("ATTENTION_LAB_ARTIFACTS", os.path.join(PROJECT_ROOT, "artifacts"))
 RUNS_ROOT = os.path.join(ARTIFACTS, "runs")
 DEMO_RUN = os.path.join(ARTIFACTS, "demo")
+MAX_SHOWN_CHARS = 300   # users' text (errors, names, excerpts) is cut to this length when shown
 
 EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
             "TUESDAY, SEPTEMBER 25, 1984", "22 November 2016", "2016-11-22"]
@@ -169,8 +170,53 @@ def queue_mates(run, everything):
 QUEUED_NAME = re.compile(r"^(\d{8}-\d{6}-(?:\d+-)?)\d+-")
 
 
+# Everything Streamlit's Markdown gives a meaning to inside a line: emphasis, code, links and images
+# ([, ], !), HTML, tables, strikethrough, LaTeX ($), colour and icon directives (:red[...]), and the
+# ':' / '@' of bare links and e-mail addresses that GitHub-flavoured Markdown turns into links.
+_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:@=^])")
+
+
+def plain_text(text, limit=MAX_SHOWN_CHARS):
+    """Users' text made safe for Streamlit's Markdown elements: one line, capped, every markup character
+    escaped, so a data line or a run name can never put a link, an image or formatting on a page."""
+    text = " ".join(str(text).split())   # one line: no headings, lists or code blocks
+    if len(text) > limit:
+        text = text[:limit - 1] + "…"
+    text = _MARKDOWN_CHARS.sub(r"\\\1", text)
+    text = re.sub(r"(?i)(www)\.", r"\1\\.", text)          # "www.x.com" would become a link
+    return re.sub(r"^(\d*)([-.])", r"\1\\\2", text)       # "- x" and "1. x" would become lists
+
+
+def plain_error(text):
+    """st.error showing text as plain text (see plain_text)."""
+    st.error(plain_text(text), icon="⚠️")
+
+
+def plain_warning(text):
+    st.warning(plain_text(text), icon="⚠️")
+
+
 def show_user_error(error):
-    st.error(str(error), icon="⚠️")
+    plain_error(error)
+
+
+def data_dirs():
+    """The allowed data folders: artifacts/data and those in ATTENTION_LAB_DATA_DIRS (README, Hosting)."""
+    return datafiles.allowed_dirs(ARTIFACTS)
+
+
+def data_file_picker(key, label="Data file", container=None):
+    """A selectbox of the allowed data folders' files (never a free path); returns a DataFile or None."""
+    where = container or st
+    files = datafiles.list_files(data_dirs())
+    if not files:
+        where.info("No data files on the server: the host puts book-format files into "
+                   f"{os.path.relpath(data_dirs()[0], PROJECT_ROOT)}/ (README, Hosting).")
+        return None
+    by_name = {f.name: f for f in files}
+    name = where.selectbox(label, list(by_name), key=key,
+                           format_func=lambda n: f"{n} ({by_name[n].size / 1e6:.2f} MB)")
+    return by_name.get(name)
 
 
 def example_buttons(key, state_key):

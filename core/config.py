@@ -85,7 +85,7 @@ LIMITS = {
     "loss_every": (1, 1_000_000),
     "seed": (0, 2 ** 32 - 1),
     "data_seed": (0, 2 ** 32 - 1),
-    "iter_checkpoints": (0, 1000),
+    "iter_checkpoints": (0, 100),
     "workers": (0, 64),
 }
 MAX_LR = 10.0

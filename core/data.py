@@ -60,6 +60,16 @@ def load_upload(name, raw):
     return parse_book_format(raw, datafiles.display_name(name), excerpts=True)
 
 
+def checked_upload(name, raw):
+    """An uploaded file's bytes -> datafiles.Upload, once they are a valid book-format file under the
+    size cap; otherwise UserError (and nothing has been written anywhere)."""
+    limit = datafiles.max_bytes()
+    if len(raw) > limit:
+        raise UserError(f"the upload is {len(raw) / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB")
+    load_upload(name, raw)
+    return datafiles.Upload(datafiles.display_name(name), raw, datafiles.sha256(raw))
+
+
 def _excerpt(line):
     shown = line if len(line) <= EXCERPT_CHARS else line[:EXCERPT_CHARS] + "..."
     return f" ({shown!r})"   # repr: quotes, escapes control characters

@@ -106,7 +106,7 @@ def resolve(name, dirs):
     raise UserError("that data file is not in the allowed data folders (any more); choose one from the list")
 
 
-def read_bounded(path, limit=None, what="data file"):
+def read_bounded(path, limit=None, what="data file", shown=None):
     """The bytes of a regular file of at most `limit` bytes (default: the size cap).
 
     Opened non-blocking, so a FIFO cannot hang the caller, and checked with fstat on the opened file,
@@ -114,20 +114,21 @@ def read_bounded(path, limit=None, what="data file"):
     Messages name the file and the reason, never its content.
     """
     limit = max_bytes() if limit is None else limit
+    shown = path if shown is None else shown   # pages name the file as listed, not by its server path
     if "\0" in str(path):
         raise UserError(f"the {what} name contains a NUL character")
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise UserError(f"{what} not found: {path}")
+        raise UserError(f"{what} not found: {shown}")
     except OSError as e:
-        raise UserError(f"cannot open {what} {path}: {e.strerror or type(e).__name__}")
+        raise UserError(f"cannot open {what} {shown}: {e.strerror or type(e).__name__}")
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UserError(f"{path} is not a regular file")
+            raise UserError(f"{shown} is not a regular file")
         if info.st_size > limit:
-            raise UserError(f"{path} is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB "
+            raise UserError(f"{shown} is {info.st_size / 1e6:.1f} MB; the limit is {limit / 1e6:.1f} MB "
                             f"({MAX_MB_ENV})")
         chunks, total = [], 0
         while total <= limit:
@@ -137,12 +138,23 @@ def read_bounded(path, limit=None, what="data file"):
             chunks.append(chunk)
             total += len(chunk)
         if total > limit:   # the file grew while being read
-            raise UserError(f"{path} is larger than the limit of {limit / 1e6:.1f} MB ({MAX_MB_ENV})")
+            raise UserError(f"{shown} is larger than the limit of {limit / 1e6:.1f} MB ({MAX_MB_ENV})")
         return b"".join(chunks)
     except OSError as e:
-        raise UserError(f"cannot read {what} {path}: {e.strerror or type(e).__name__}")
+        raise UserError(f"cannot read {what} {shown}: {e.strerror or type(e).__name__}")
     finally:
         os.close(fd)
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A validated upload, held in memory until a run keeps it (core.jobs.start_queue)."""
+    name: str        # display_name() of the user's file name: shown and recorded, never a path
+    content: bytes
+    sha256: str
+
+    def __repr__(self):   # never the content
+        return f"Upload({self.name!r}, {len(self.content)} bytes, sha256={self.sha256[:12]}...)"
 
 
 def sha256(raw):

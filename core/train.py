@@ -15,8 +15,8 @@ import traceback
 
 import numpy as np
 
-from core import alignment, data, dates, decode, parallel, run_checkpoints, runs
-from core.config import PRESETS, TrainConfig, preset
+from core import alignment, data, datafiles, dates, decode, parallel, run_checkpoints, runs
+from core.config import LIMITS, PRESETS, TrainConfig, preset
 from core.errors import UserError, run_cli
 from core.live import LiveWriter
 from core.models import MODELS, build_model
@@ -33,7 +33,11 @@ def prepare_data(config):
         dataset = data.generated(config.data_size, config.data_seed)
         vocab = data.Vocab(dates.alphabet(), dates.INPUT_WIDTH, dates.ANSWER_LENGTH)
     else:
-        dataset = data.load_file(config.data)
+        raw = datafiles.read_bounded(config.data, shown=config.data_name or config.data)
+        if config.data_sha256 and datafiles.sha256(raw) != config.data_sha256:
+            raise UserError(f"the data file changed since the run was set up (its SHA-256 differs): "
+                            f"{config.data_name or config.data}")
+        dataset = data.parse_book_format(raw, config.data_name or str(config.data))
         vocab = data.Vocab.for_dataset(dataset)
     if len(dataset) < 10:
         raise UserError(f"the data has {len(dataset)} examples; training needs at least 10")
@@ -60,17 +64,47 @@ def train(config, run_dir, should_stop=lambda: False, on_progress=None):
     Any failure, bad data included, ends as state "failed" with its error text in status.json.
     """
     os.makedirs(run_dir, exist_ok=True)
+    runs.clean_tmp(run_dir)   # leftovers of an earlier process killed mid-write
     try:
         train_set, test_set, vocab = prepare_data(config)
         runs.create(run_dir, config, vocab)
         return _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress)
     except BaseException as e:
-        runs.write_status(run_dir, state="failed", error=error_text(e), traceback=traceback.format_exc())
+        record_failure(run_dir, e)
         raise
+
+
+class TrainingFailed(UserError):
+    """Training cannot go on (a non-finite loss): the run ends as failed with this reason."""
+
+
+def check_loss(loss, iteration):
+    """Called by the training loop after every train_step: a NaN or infinite loss ends the run.
+
+    Without it a run with --lr nan (or one that diverges) trains on to "finished" with NaN weights.
+    """
+    if not np.isfinite(loss):
+        raise TrainingFailed(f"the loss became {loss} at iteration {iteration}; try a smaller learning rate")
+
+
+def record_failure(run_dir, e):
+    """Write state "failed" with the error's one line; a full disk gets "disk full" and no .tmp file.
+
+    Best effort: when even the status cannot be written (the disk is still full), the run reads as
+    ended without saying so, which the dashboard shows as failed ("killed?").
+    """
+    if datafiles.is_disk_full(e):
+        runs.clean_tmp(run_dir)   # frees the half-written checkpoint, which also makes room for the status
+    try:
+        runs.write_status(run_dir, state="failed", error=error_text(e), traceback=traceback.format_exc())
+    except OSError:
+        runs.clean_tmp(run_dir)
 
 
 def error_text(e):
     """The one line status.json shows: a UserError's own message, otherwise the exception's type too."""
+    if datafiles.is_disk_full(e):
+        return "disk full"
     return str(e) if isinstance(e, UserError) else f"{type(e).__name__}: {e}"
 
 
@@ -108,6 +142,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             loss = stepper.step(x_train[index], t_train[index])
             train_time += time.perf_counter() - tick
             iteration += 1
+            check_loss(loss, iteration)
             loss_sum, loss_count = loss_sum + loss, loss_count + 1
             recent_losses.append(loss)
             if iteration % config.loss_every == 0 or step == iters_per_epoch - 1:
@@ -174,10 +209,21 @@ class TestProbe:
         return accuracy, alignment.mean_score(alignment.scores(weights, examples, self.config.reverse_input))[0]
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr and exit status 2, as every other error."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
 def parse_args(argv=None):
     defaults = TrainConfig()
-    p = argparse.ArgumentParser(prog="python -m core.train", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = OneLineParser(prog="python -m core.train", description=__doc__,
+                      formatter_class=argparse.RawDescriptionHelpFormatter,
+                      epilog="Limits: " + ", ".join(f"{k.replace('_', '-')} {lo}-{hi:,}" for k, (lo, hi) in
+                                                   LIMITS.items() if k != "loss_every")
+                             + "; lr finite, > 0 and <= 10; a data file at most "
+                               f"{datafiles.DEFAULT_MAX_MB} MB ({datafiles.MAX_MB_ENV}).")
     target = p.add_mutually_exclusive_group(required=True)
     target.add_argument("--run-dir", help="directory to write (created; must not hold a run)")
     target.add_argument("--queue", nargs="+", metavar="RUN_DIR",
@@ -232,22 +278,27 @@ def config_from_args(args):
 
 
 def validated(config):
-    if config.workers < 0:
-        raise UserError("workers must be 0 (one per core) or more")
-    for name in ("epochs", "hidden_size", "wordvec_size", "batch_size", "data_size"):
-        if getattr(config, name) < 1:
-            raise UserError(f"{name.replace('_', ' ')} must be at least 1")
-    if not 0 <= config.iter_checkpoints <= 100:
-        raise UserError("iter-checkpoints must be between 0 and 100")
-    if config.lr <= 0 or config.max_grad <= 0:
-        raise UserError("the learning rate and max-grad must be positive")
-    if config.model not in MODELS:
-        raise UserError(f"unknown model {config.model!r}; choose from {', '.join(sorted(MODELS))}")
-    if config.bidirectional and config.model != "attention":
-        raise UserError("only the attention model has a bidirectional encoder")
-    if config.lstm_biases not in (1, 2):
-        raise UserError("an LSTM has 1 bias (the book's) or 2 (PyTorch's)")
-    return config
+    """The config when every value is within its documented limits (core.config.LIMITS), else UserError."""
+    return config.checked()
+
+
+def usable_run_dir(path):
+    """Create --run-dir, or say in one line why it cannot be a run directory (a file, /etc/passwd, ...)."""
+    if "\0" in path:
+        raise UserError("--run-dir contains a NUL character")
+    if os.path.exists(path) and not os.path.isdir(path):
+        raise UserError(f"--run-dir {path} is a file, not a directory")
+    if os.path.isfile(os.path.join(path, "config.json")):
+        raise UserError(f"{path} already holds a run; choose a new --run-dir")
+    try:
+        os.makedirs(path, exist_ok=True)
+        probe = os.path.join(path, ".write-test.tmp")
+        with open(probe, "wb"):
+            pass
+        os.remove(probe)
+    except OSError as e:
+        raise UserError(f"cannot write to --run-dir {path}: {e.strerror or type(e).__name__}")
+    return path
 
 
 def run_queue(run_dirs, should_stop, on_progress):
@@ -288,9 +339,13 @@ def main(argv=None):
     if args.queue:
         return 1 if run_queue(args.queue, should_stop, on_progress) else 0
     config = config_from_args(args)
-    if os.path.isfile(os.path.join(args.run_dir, "config.json")):
-        raise UserError(f"{args.run_dir} already holds a run; choose a new --run-dir")
-    status = train(config, args.run_dir, should_stop=should_stop, on_progress=on_progress)
+    usable_run_dir(args.run_dir)
+    try:
+        status = train(config, args.run_dir, should_stop=should_stop, on_progress=on_progress)
+    except OSError as e:   # recorded in status.json by train(); here one line instead of a traceback
+        if datafiles.is_disk_full(e):
+            raise UserError(f"disk full while writing {args.run_dir}") from e
+        raise UserError(f"cannot write {args.run_dir}: {e.strerror or type(e).__name__}") from e
     if bar:
         bar.close()
     if status["state"] == "stopped":

@@ -4,7 +4,7 @@ import os
 import streamlit as st
 
 import ui
-from core import data, jobs, runs, viz
+from core import data, datafiles, jobs, runs, viz
 from core.config import PRESETS, preset
 from core.errors import UserError
 from core.models import MODELS
@@ -16,12 +16,13 @@ ui.require_router(__file__)
 st.title("Train")
 
 with st.form("train.form"):
-    source = st.radio("Data", ["Built-in date generator", "Upload a file", "File on the server"],
+    source = st.radio("Data", ["Built-in date generator", "Upload a file", "A data file on the server"],
                       horizontal=True, key="train.source")
     c1, c2 = st.columns(2)
     size = c1.number_input("Generator examples", 100, 1_000_000, 50_000, step=1000, key="train.size")
-    upload = c2.file_uploader("Book-format file (question_answer per line)", key="train.upload")
-    path = c2.text_input("Server path", "", key="train.path", placeholder="../shared/data/date.txt")
+    upload = c2.file_uploader(f"Book-format file (question_answer per line, at most "
+                              f"{datafiles.max_bytes() / 1e6:.0f} MB)", key="train.upload")
+    server_file = ui.data_file_picker("train.data_file", "Data file on the server", container=c2)
     st.caption("Model and training. The defaults are the book's setting; 'fast' raises the learning rate.")
     c1, c2, c3, c4 = st.columns(4)
     preset_name = c1.selectbox("Preset", list(PRESETS), key="train.preset")
@@ -50,25 +51,28 @@ with st.form("train.form"):
 
 
 def data_source():
-    """The data path of the chosen source (an upload is saved under the runs folder first)."""
+    """-> (config overrides naming the data, validated upload or None); a bad file raises UserError.
+
+    An upload is validated here, in memory, and only kept once the run starts: jobs.start_queue writes
+    it into each run's own directory. A server file must be one of the allowed data folders' files.
+    """
     if source == "Built-in date generator":
-        return "generator"
+        return {"data": "generator"}, None
     if source == "Upload a file":
         if upload is None:
             raise UserError("choose a file to upload first")
-        os.makedirs(os.path.join(ui.RUNS_ROOT, "uploads"), exist_ok=True)
-        target = os.path.join(ui.RUNS_ROOT, "uploads", os.path.basename(upload.name))
-        with open(target, "wb") as f:
-            f.write(upload.getvalue())
-        return target
-    if not path.strip():
-        raise UserError("type the path of a book-format file")
-    # absolute: the training process does not share the server's working directory
-    return os.path.abspath(path.strip())
+        return {}, data.checked_upload(upload.name, upload.getvalue())
+    if server_file is None:
+        raise UserError("no data file on the server to choose")
+    chosen = datafiles.resolve(server_file.name, ui.data_dirs())   # still there, still allowed
+    raw = datafiles.read_bounded(chosen.path, shown=chosen.name)
+    data.parse_book_format(raw, chosen.name)   # check it now: a bad line is reported here, with its number
+    return {"data": chosen.path, "data_name": chosen.name, "data_size_bytes": len(raw),
+            "data_sha256": datafiles.sha256(raw)}, None
 
 
-def requested_config(model_name, source_path):
-    overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), data=source_path,
+def requested_config(model_name, source):
+    overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), **source,
                      data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
                      batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention",
                      lstm_biases=1 if book_lstm else 2)
@@ -80,12 +84,10 @@ def requested_config(model_name, source_path):
 if started or comparison:
     try:
         names = ["seq2seq", "peeky", "attention"] if comparison else [model]
-        source_path = data_source()
-        if source_path != "generator":
-            data.load_file(source_path)   # check it now: a bad line is reported here, with its number
-        queue = [(requested_config(name, source_path), name + ("-bi" if bidirectional and name == "attention" else ""))
+        source_fields, checked_upload = data_source()
+        queue = [(requested_config(name, source_fields), name + ("-bi" if bidirectional and name == "attention" else ""))
                  for name in names]
-        run_dirs = jobs.start_queue(ui.RUNS_ROOT, queue)
+        run_dirs = jobs.start_queue(ui.RUNS_ROOT, queue, upload=checked_upload)
         st.session_state["train.watch"] = run_dirs[0]
         st.success("Started " + ", then ".join(os.path.basename(d) for d in run_dirs) + ".")
     except UserError as e:
@@ -126,10 +128,9 @@ def live_view():
         st.caption("Queued next: " + ", ".join(waiting))
     if state in runs.ACTIVE_STATES:
         if st.button("Stop", key="train.stop", icon=":material/stop:", help="Also cancels the queued runs"):
-            jobs.stop(run_dir)
-            st.toast("Stopping after the current iteration; finished epochs stay.")
+            st.toast(ui.plain_text(jobs.stop(run_dir)))   # says what really happened
     elif state == "failed":
-        st.error(f"The run failed: {status.get('error') or 'no error text'}")
+        ui.plain_error(f"The run failed: {status.get('error') or 'no error text'}")
     elif state == "stopped":
         st.warning(f"Stopped by request; {len(runs.epochs(run_dir))} finished epochs kept.")
     metrics = runs.read_metrics(run_dir)
