@@ -136,7 +136,7 @@ def _launch(run_dirs):
         # Written before the child gets going, so the next Start (or another tab) already sees it.
         for run_dir in run_dirs:
             runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0,
-                              queued_at=time.time())
+                              queued_at=time.time())   # the child waits for these (train.wait_for_launcher)
     except BaseException:
         child.kill()   # the caller removes the run directories: no process may train into them
         child.wait()

@@ -33,7 +33,9 @@ def _path(run_dir, name):
 
 
 def write_json_atomic(path, obj):
-    tmp = f"{path}.tmp"
+    # The writer's pid in the temp name: the dashboard and the training process both write status.json,
+    # and must never rename each other's half-written file.
+    tmp = f"{path}.{os.getpid()}.tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as f:
             json.dump(obj, f, indent=1)
@@ -77,8 +79,14 @@ def clean_tmp(run_dir):
         except OSError:
             continue
         for name in names:
-            if name.endswith(".tmp"):
+            if name.endswith(".tmp") and not _writer_alive(name):
                 _remove_quietly(_path(folder, name))
+
+
+def _writer_alive(tmp_name):
+    """True when a temp file is tagged with the pid of another live process (status.json.<pid>.tmp)."""
+    tag = tmp_name[:-len(".tmp")].rsplit(".", 1)[-1]
+    return tag.isdigit() and int(tag) != os.getpid() and process_alive(int(tag))
 
 
 def create(run_dir, config, vocab):

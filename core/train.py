@@ -301,6 +301,28 @@ def usable_run_dir(path):
     return path
 
 
+LAUNCHER_WAIT_S = 10
+
+
+def wait_for_launcher(run_dirs, timeout=LAUNCHER_WAIT_S):
+    """Wait until the dashboard has written each run's "queued" status with this process's pid.
+
+    The dashboard (core.jobs) writes it right after starting this process; a fast run must not write
+    its own status first, or the dashboard's late write would turn a finished run back into "queued".
+    """
+    deadline = time.time() + timeout
+    pending = list(run_dirs)
+    while pending and time.time() < deadline:
+        try:
+            status = runs.read_json(os.path.join(pending[0], "status.json"))
+        except UserError:
+            status = None
+        if isinstance(status, dict) and status.get("pid") == os.getpid():
+            pending.pop(0)
+        else:
+            time.sleep(0.02)
+
+
 def run_queue(run_dirs, should_stop, on_progress):
     """Train each queued run directory in turn; a stop request also cancels the ones not started."""
     failed = 0
@@ -337,6 +359,7 @@ def main(argv=None):
     bar = None if args.quiet else ProgressBar(sys.stderr)
     on_progress = bar.update if bar else None
     if args.queue:
+        wait_for_launcher(args.queue)
         return 1 if run_queue(args.queue, should_stop, on_progress) else 0
     config = config_from_args(args)
     usable_run_dir(args.run_dir)

@@ -1,26 +1,27 @@
 """Errors: where a checkpoint goes wrong, per input format and case; open any mistake in the heatmap."""
-import os
-
 import pandas as pd
 import plotly.express as px
 import streamlit as st
 
 import ui
-from core import alignment, data, evaluate
+from core import alignment, data, datafiles, evaluate
 from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Errors")
 run, epoch = ui.run_and_epoch_picker("errors")
 
-source = st.radio("Evaluate on", ["Fresh generated dates", "A file on the server"], horizontal=True,
+source = st.radio("Evaluate on", ["Fresh generated dates", "A data file on the server"], horizontal=True,
                   key="errors.source")
 if source == "Fresh generated dates":
     size = st.select_slider("Examples", [500, 1000, 2000, 5000, 10000], value=2000, key="errors.size")
     dataset_key = ("generated", size)
 else:
-    path = st.text_input("Book-format file", "../shared/data/date.txt", key="errors.path")
-    dataset_key = ("file", os.path.abspath(path))
+    chosen = ui.data_file_picker("errors.data_file")
+    if chosen is None:
+        st.stop()
+    # size and mtime in the key: a replaced file is evaluated again, an unchanged one is not
+    dataset_key = ("file", chosen.name, chosen.size, chosen.mtime_ns)
 
 
 @st.cache_resource
@@ -32,23 +33,38 @@ def evaluations():
     return {}
 
 
+def load_dataset(dataset_key):
+    kind, arg = dataset_key[:2]
+    if kind == "generated":
+        return data.generated(arg, seed=2026)   # seed 2026 differs from every training default: unseen dates
+    chosen = datafiles.resolve(arg, ui.data_dirs())   # still listed, still inside an allowed folder
+    return data.parse_book_format(datafiles.read_bounded(chosen.path, shown=chosen.name), chosen.name)
+
+
 def evaluate_with_progress(run_dir, epoch, dataset_key):
-    kind, arg = dataset_key
+    """Decode with a progress bar. Cancel reruns the page: Streamlit then interrupts this script at the
+    bar's next update (the on_progress call after a chunk), so decoding stops within one chunk."""
+    cancel = st.empty()
+    cancel.button("Cancel", key="errors.cancel", icon=":material/cancel:")
     bar = st.progress(0.0, text="Reading the examples...")
     try:
-        # seed 2026 differs from every training default, so these are dates the model has not seen
-        dataset = data.generated(arg, seed=2026) if kind == "generated" else data.load_file(arg)
+        dataset = load_dataset(dataset_key)
         model, vocab, config, lock = ui.load(run_dir, epoch)
         with lock:
             return evaluate.evaluate(model, vocab, config, dataset, epoch, on_progress=lambda done, total:
                                      bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
     finally:
         bar.empty()
+        cancel.empty()
 
 
 store = evaluations()
 key = (run["path"], epoch, ui.checkpoint_mtime(run["path"], epoch), dataset_key)
 if key not in store:
+    if st.session_state.get("errors.cancel"):   # this rerun is the Cancel click: do not start again
+        st.info("Decoding cancelled.")
+        st.button("Evaluate", key="errors.again", icon=":material/play_arrow:")
+        st.stop()
     try:
         store[key] = evaluate_with_progress(run["path"], epoch, dataset_key)
     except UserError as e:
@@ -65,34 +81,36 @@ c2.metric("Wrong", f"{int((~result.correct).sum())} of {len(result.correct)}", b
 if mean_alignment is not None:
     c3.metric("Mean alignment score", f"{mean_alignment:.3f}", border=True)
 
-left, right = st.columns(2)
-for column, title, groups in ((left, "format", result.by_label()), (right, "case", result.by_case())):
+
+def accuracy_bars(groups, title):
+    """Horizontal bars, worst first, full labels: readable with twenty formats or more."""
     frame = pd.DataFrame(groups, columns=[title, "correct", "total"])
     frame["accuracy"] = frame["correct"] / frame["total"]
-    figure = px.bar(frame, x=title, y="accuracy", range_y=[0, 1.02], hover_data=["correct", "total"],
-                    title=f"Accuracy per {title}")
-    column.plotly_chart(figure, key=f"errors.by_{title}")
+    frame = frame.sort_values(["accuracy", title], ascending=[False, False])   # plotly draws bottom-up
+    figure = px.bar(frame, x="accuracy", y=title, orientation="h", range_x=[0, 1.02],
+                    hover_data=["correct", "total"], title=f"Accuracy per {title}", text="accuracy")
+    figure.update_traces(texttemplate="%{x:.3f}", textposition="inside", insidetextanchor="end")
+    figure.update_layout(height=120 + 26 * len(frame), margin=dict(l=10, r=10, t=50, b=30),
+                         yaxis=dict(title=None, automargin=True, type="category"))
+    return figure
+
+
+left, right = st.columns([3, 2])
+left.plotly_chart(accuracy_bars(result.by_label(), "format"), key="errors.by_format")
+right.plotly_chart(accuracy_bars(result.by_case(), "case"), key="errors.by_case")
 
 mistakes = result.mistakes()
 st.subheader(f"Wrong predictions ({len(mistakes)})")
 if not mistakes:
     st.success("Every prediction is right.")
     st.stop()
-st.dataframe(pd.DataFrame(mistakes, columns=["input", "expected", "predicted", "format"]),
-             hide_index=True, key="errors.table", height=min(400, 38 + 35 * len(mistakes)))
-st.caption("Click one to open it in the attention heatmap:")
-
-
-def open_in_heatmap(question):
-    st.session_state["attention.text"] = question
+st.caption("Click a row to open it in the attention heatmap.")
+table = pd.DataFrame(mistakes, columns=["input", "expected", "predicted", "format"])
+picked = st.dataframe(table, hide_index=True, key="errors.table", height=min(400, 38 + 35 * len(mistakes)),
+                      on_select="rerun", selection_mode="single-row")
+rows = picked.selection.rows if picked else []
+if rows and rows[0] < len(mistakes):
+    st.session_state["attention.text"] = mistakes[rows[0]][0]
     st.session_state["attention.run"] = run["path"]
     st.session_state["attention.epoch"] = epoch
-    st.session_state["errors.open"] = True
-
-
-columns = st.columns(3)
-for n, (question, expected, predicted, _) in enumerate(mistakes[:30]):
-    columns[n % 3].button(f"{question} → {predicted.strip()}", key=f"errors.mistake.{n}", width="stretch",
-                          help=f"expected {expected.strip()}", on_click=open_in_heatmap, args=(question,))
-if st.session_state.pop("errors.open", False):
     st.switch_page("pages/attention.py")

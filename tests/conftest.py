@@ -1,9 +1,11 @@
 """Shared fixtures. Tests never touch the real artifacts/: the UI is pointed at a temporary folder."""
+import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -11,9 +13,11 @@ PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ARTIFACTS = tempfile.mkdtemp(prefix="attention-lab-test-artifacts-")
 os.environ["ATTENTION_LAB_ARTIFACTS"] = _ARTIFACTS   # read by ui.py when the app is imported
 
-# A small model that still learns the dates: trained once per session, shared read-only.
-TINY_TRAIN_ARGS = ["--data-size", "6000", "--epochs", "3", "--hidden-size", "64", "--wordvec-size", "16",
-                   "--batch-size", "64", "--lr", "0.005", "--seed", "1"]
+# A small model that really learns the dates, so "Correct" screens, the Errors page's counts and the
+# CLIs' predictions are exercised: measured (issue 10) 1%, 98.9%, 100% test accuracy after epochs 1-3.
+TINY_TRAIN_ARGS = ["--data-size", "10000", "--epochs", "3", "--hidden-size", "64", "--wordvec-size", "16",
+                   "--batch-size", "32", "--lr", "0.01", "--seed", "1"]
+TINY_MIN_ACCURACY = 0.97   # of the last epoch; asserted where the fixture is built
 
 
 def run_module(module, *args, timeout=300, check=False):
@@ -35,8 +39,23 @@ def tiny_run(artifacts):
     """A trained run directory: the fixture's stand-in for artifacts/demo."""
     run_dir = os.path.join(artifacts, "demo")
     if not os.path.isdir(os.path.join(run_dir, "checkpoints")):
+        start = time.perf_counter()
         run_module("core.train", "--run-dir", run_dir, "--quiet", *TINY_TRAIN_ARGS, check=True)
+        print(f"\ntiny_run fixture trained in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    with open(os.path.join(run_dir, "metrics.jsonl")) as f:
+        records = [json.loads(line) for line in f if line.strip()]
+    accuracy = [r["test_accuracy"] for r in records if r["type"] == "epoch"]
+    assert accuracy and accuracy[-1] >= TINY_MIN_ACCURACY, f"the fixture did not learn: {accuracy}"
     return run_dir
+
+
+@pytest.fixture
+def data_folder(artifacts):
+    """The app's default allowed data folder (artifacts/data), emptied after the test."""
+    folder = os.path.join(artifacts, "data")
+    os.makedirs(folder, exist_ok=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture
