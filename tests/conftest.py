@@ -38,6 +38,9 @@ def artifacts():
 def tiny_run(artifacts):
     """A trained run directory: the fixture's stand-in for artifacts/demo."""
     run_dir = os.path.join(artifacts, "demo")
+    prebuilt = os.environ.get("ATTENTION_LAB_TEST_FIXTURE")   # a run trained with TINY_TRAIN_ARGS earlier
+    if prebuilt and not os.path.isdir(run_dir):
+        shutil.copytree(prebuilt, run_dir)
     if not os.path.isdir(os.path.join(run_dir, "checkpoints")):
         start = time.perf_counter()
         run_module("core.train", "--run-dir", run_dir, "--quiet", *TINY_TRAIN_ARGS, check=True)

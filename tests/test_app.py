@@ -129,23 +129,17 @@ def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
         jobs.stop(run_dir)
 
 
-def test_errors_page_tables_and_opening_a_mistake(tiny_run):
+def test_errors_page_tables(tiny_run):
+    """Counts and charts on fresh dates; opening a mistake is in test_app_safety (the fixture rarely errs)."""
     at = open_page("errors")
     at.select_slider(key="errors.size").set_value(500).run()
     assert not at.exception
     accuracy, wrong = at.metric[0].value, at.metric[1].value
-    assert 0 <= float(accuracy) <= 1 and wrong.endswith("of 500")
+    assert float(accuracy) >= 0.9 and wrong == f"{500 - round(float(accuracy) * 500)} of 500"
     bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    formats = [x for trace in bars[0]["data"] for x in trace["x"]]
+    formats = [y for trace in bars[0]["data"] for y in trace["y"]]
     assert "short" in formats and "full/title" in formats
-    assert set(x for trace in bars[1]["data"] for x in trace["x"]) <= {"title", "lower", "upper", "numeric"}
-    mistakes = at.dataframe[0].value
-    assert len(mistakes) == 500 - round(float(accuracy) * 500)
-    question = mistakes.iloc[0]["input"]
-    at.button(key="errors.mistake.0").click().run()
-    assert not at.exception
-    assert at.text_input(key="attention.text").value == question
-    assert heatmaps(at)[0]["layout"]["xaxis"]["ticktext"] == [c if c != " " else "␣" for c in question]
+    assert set(y for trace in bars[1]["data"] for y in trace["y"]) <= {"title", "lower", "upper", "numeric"}
 
 
 @pytest.fixture(scope="module")
@@ -198,18 +192,6 @@ def test_a_corrupt_checkpoint_is_an_error_message_not_a_crash(artifacts, tiny_ru
             assert any("corrupt or truncated" in e.value for e in at.error), page
     finally:
         shutil.rmtree(broken)
-
-
-def test_train_with_a_malformed_file_names_the_line(artifacts, tmp_path):
-    bad = tmp_path / "bad.txt"
-    bad.write_text("1+1_2\n2+2 4\n")
-    at = open_page("train")
-    at.radio(key="train.source").set_value("File on the server")
-    at.text_input(key="train.path").input(str(bad))
-    at.button(key="train.start").click().run()
-    assert not at.exception
-    assert at.error and "line 2" in at.error[0].value
-    assert not jobs.active_runs(os.path.join(artifacts, "runs"))
 
 
 def test_a_killed_run_shows_as_failed_with_its_reason(artifacts, tiny_run):
