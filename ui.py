@@ -170,21 +170,14 @@ def queue_mates(run, everything):
 QUEUED_NAME = re.compile(r"^(\d{8}-\d{6}-(?:\d+-)?)\d+-")
 
 
-# Everything Streamlit's Markdown gives a meaning to inside a line: emphasis, code, links and images
-# ([, ], !), HTML, tables, strikethrough, LaTeX ($), colour and icon directives (:red[...]), and the
-# ':' / '@' of bare links and e-mail addresses that GitHub-flavoured Markdown turns into links.
-_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()<>#+!|~$:@=^])")
-
-
 def plain_text(text, limit=MAX_SHOWN_CHARS):
-    """Users' text made safe for Streamlit's Markdown elements: one line, capped, every markup character
-    escaped, so a data line or a run name can never put a link, an image or formatting on a page."""
-    text = " ".join(str(text).split())   # one line: no headings, lists or code blocks
+    """Users' text made safe for Streamlit's Markdown elements: one line (no headings, lists or code
+    blocks), capped, every markup character escaped (escape_markdown), so a data line or a run name
+    can never put a link, an image or formatting on a page."""
+    text = " ".join(str(text).split())
     if len(text) > limit:
         text = text[:limit - 1] + "…"
-    text = _MARKDOWN_CHARS.sub(r"\\\1", text)
-    text = re.sub(r"(?i)(www)\.", r"\1\\.", text)          # "www.x.com" would become a link
-    return re.sub(r"^(\d*)([-.])", r"\1\\\2", text)       # "- x" and "1. x" would become lists
+    return escape_markdown(text)
 
 
 def plain_error(text):
@@ -193,6 +186,7 @@ def plain_error(text):
 
 
 def plain_warning(text):
+    """A warning whose text is shown as typed: no Markdown, no links, no images."""
     st.warning(plain_text(text), icon="⚠️")
 
 
@@ -291,17 +285,12 @@ def sync_link(prefix, run, checkpoint=None, text=None):
     st.session_state[f"{prefix}.link"] = tuple(params.get(k) for k in LINK_KEYS)
 
 
-def plain_warning(text):
-    """A warning whose text is shown as typed: no Markdown, no links, no images."""
-    st.warning(escape_markdown(text), icon="⚠️")
-
-
 def escape_markdown(text):
     """Backslash-escape every character Markdown (and Streamlit's extensions) could interpret."""
     return "".join("\\" + c if c in MARKDOWN_SPECIAL else c for c in str(text))
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=")
+MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=@^")   # ':' '.' '@': bare links and e-mail addresses
 
 
 def live_attention(run_dir, key="train.probe"):

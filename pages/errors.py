@@ -9,7 +9,7 @@ from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Errors")
-run, epoch = ui.run_and_epoch_picker("errors")
+run, checkpoint = ui.run_and_checkpoint_picker("errors")
 
 source = st.radio("Evaluate on", ["Fresh generated dates", "A data file on the server"], horizontal=True,
                   key="errors.source")
@@ -26,7 +26,7 @@ else:
 
 @st.cache_resource
 def evaluations():
-    """Finished evaluations shared by all sessions: (run, epoch, checkpoint mtime, data) -> Evaluation.
+    """Finished evaluations shared by all sessions: (run, checkpoint, its mtime, data) -> Evaluation.
 
     A plain dict instead of a cached function, so the progress bar can be drawn while decoding.
     """
@@ -41,7 +41,7 @@ def load_dataset(dataset_key):
     return data.parse_book_format(datafiles.read_bounded(chosen.path, shown=chosen.name), chosen.name)
 
 
-def evaluate_with_progress(run_dir, epoch, dataset_key):
+def evaluate_with_progress(run_dir, checkpoint, dataset_key):
     """Decode with a progress bar. Cancel reruns the page: Streamlit then interrupts this script at the
     bar's next update (the on_progress call after a chunk), so decoding stops within one chunk."""
     cancel = st.empty()
@@ -49,9 +49,9 @@ def evaluate_with_progress(run_dir, epoch, dataset_key):
     bar = st.progress(0.0, text="Reading the examples...")
     try:
         dataset = load_dataset(dataset_key)
-        model, vocab, config, lock = ui.load(run_dir, epoch)
+        model, vocab, config, lock = ui.load(run_dir, checkpoint)
         with lock:
-            return evaluate.evaluate(model, vocab, config, dataset, epoch, on_progress=lambda done, total:
+            return evaluate.evaluate(model, vocab, config, dataset, checkpoint, on_progress=lambda done, total:
                                      bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
     finally:
         bar.empty()
@@ -59,14 +59,14 @@ def evaluate_with_progress(run_dir, epoch, dataset_key):
 
 
 store = evaluations()
-key = (run["path"], epoch, ui.checkpoint_mtime(run["path"], epoch), dataset_key)
+key = (run["path"], checkpoint, ui.checkpoint_mtime(run["path"], checkpoint), dataset_key)
 if key not in store:
     if st.session_state.get("errors.cancel"):   # this rerun is the Cancel click: do not start again
         st.info("Decoding cancelled.")
         st.button("Evaluate", key="errors.again", icon=":material/play_arrow:")
         st.stop()
     try:
-        store[key] = evaluate_with_progress(run["path"], epoch, dataset_key)
+        store[key] = evaluate_with_progress(run["path"], checkpoint, dataset_key)
     except UserError as e:
         ui.show_user_error(e)
         st.stop()
@@ -112,5 +112,5 @@ rows = picked.selection.rows if picked else []
 if rows and rows[0] < len(mistakes):
     st.session_state["attention.text"] = mistakes[rows[0]][0]
     st.session_state["attention.run"] = run["path"]
-    st.session_state["attention.epoch"] = epoch
+    st.session_state["attention.epoch"] = checkpoint   # the picker keeps the checkpoint name there
     st.switch_page("pages/attention.py")
