@@ -315,17 +315,17 @@ def tiny_file_config(tmp_path, **changes):
 
 
 def test_a_nan_loss_ends_the_run_as_failed(tmp_path, monkeypatch):
-    real_step = train_module.train_step
-    calls = []
+    from core import parallel
+    real_step, calls = parallel.SerialStepper.step, []
 
-    def diverging(*args):
+    def diverging(self, xs, ts):
         calls.append(1)
-        return float("nan") if len(calls) == 3 else real_step(*args)
+        return float("nan") if len(calls) == 3 else real_step(self, xs, ts)
 
-    monkeypatch.setattr(train_module, "train_step", diverging)
+    monkeypatch.setattr(parallel.SerialStepper, "step", diverging)
     run_dir = str(tmp_path / "run")
     with pytest.raises(UserError, match="loss became nan at iteration 3"):
-        train_module.train(tiny_file_config(tmp_path), run_dir)
+        train_module.train(tiny_file_config(tmp_path, workers=1), run_dir)
     status = runs.read_status(run_dir)
     assert status["state"] == "failed" and "loss became nan" in status["error"]
     assert len(calls) == 3
@@ -339,7 +339,7 @@ def test_disk_full_ends_the_run_as_failed_with_no_tmp_left(tmp_path, monkeypatch
     monkeypatch.setattr(checkpoints.np, "savez", full_disk)
     run_dir = str(tmp_path / "run")
     with pytest.raises(OSError):
-        train_module.train(tiny_file_config(tmp_path), run_dir)
+        train_module.train(tiny_file_config(tmp_path, workers=1), run_dir)
     status = runs.read_status(run_dir)
     assert (status["state"], status["error"]) == ("failed", "disk full")
     leftovers = [n for folder in (run_dir, os.path.join(run_dir, "checkpoints")) for n in os.listdir(folder)]
