@@ -129,8 +129,7 @@ def _live_model(run_dir, mtime):
     """(model, vocab, config, iteration, lock) from a training run's live snapshot (core.live)."""
     config, vocab = runs.read_config(run_dir), runs.read_vocab(run_dir)
     model = build_model(config, len(vocab.chars))
-    arrays, iteration = live.read(run_dir)
-    checkpoints.assign(model.params, arrays, live.path(run_dir))
+    iteration = live.load_into(model.params, run_dir)
     return model, vocab, config, iteration, threading.Lock()
 
 

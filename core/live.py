@@ -45,17 +45,21 @@ def write(run_dir, iteration, params):
     target = path(run_dir)
     tmp = f"{target}.tmp"
     with open(tmp, "wb") as f:
-        np.savez(f, **params, **{ITERATION_KEY: np.array(iteration)})
+        # a float like every array of a checkpoint, so the same header checks read it
+        np.savez(f, **params, **{ITERATION_KEY: np.array(float(iteration))})
     os.replace(tmp, target)
 
 
-def read(run_dir):
-    """(params dict, iteration) of the latest snapshot; UserError when missing or damaged."""
-    arrays = checkpoints.load(path(run_dir))
-    iteration = arrays.pop(ITERATION_KEY, None)
-    if iteration is None or iteration.shape != () or iteration.dtype.kind not in "iu":
-        raise UserError(f"{path(run_dir)} is not a live snapshot")
-    return arrays, int(iteration)
+def load_into(params, run_dir):
+    """Copy the latest snapshot into a model's params (names and shapes checked before decompressing);
+    returns its iteration. UserError when it is missing or damaged."""
+    expected = {name: p.shape for name, p in params.items()}
+    arrays = checkpoints.load(path(run_dir), {**expected, ITERATION_KEY: ()})
+    iteration = arrays.pop(ITERATION_KEY)
+    if not np.isfinite(iteration) or iteration < 0:
+        raise UserError(f"{FILE} is not a live snapshot")
+    checkpoints.assign(params, arrays, path(run_dir))
+    return int(iteration)
 
 
 def mtime(run_dir):

@@ -309,8 +309,9 @@ def load_model(run_dir, checkpoint=None):
 
 
 def load_weights(model, path):
-    """Copy a checkpoint file's arrays into a model (names and shapes checked); returns the model."""
-    checkpoints.assign(model.params, checkpoints.load(path), path)
+    """Copy a checkpoint file's arrays into a model (names and shapes checked from the headers, before
+    anything is decompressed); returns the model."""
+    checkpoints.load_into(model.params, path)
     return model
 
 

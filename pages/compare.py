@@ -88,7 +88,7 @@ else:
         replay()
 
 st.subheader("Runs against each other")
-everything = ui.all_runs()
+everything = [r for r in ui.all_runs() if not str(r["state"]).startswith("damaged")]   # listed on Runs
 by_path = {r["path"]: r for r in everything}
 picked = st.multiselect("Runs", list(by_path), default=ui.queue_mates(run, everything), key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
