@@ -204,7 +204,7 @@ def test_train_with_a_malformed_file_names_the_line(artifacts, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("1+1_2\n2+2 4\n")
     at = open_page("train")
-    at.radio(key="train.source").set_value("File on the server")
+    at.radio(key="train.source").set_value("File on the server").run()   # the source picks the fields
     at.text_input(key="train.path").input(str(bad))
     at.button(key="train.start").click().run()
     assert not at.exception
