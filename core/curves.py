@@ -4,6 +4,9 @@ Pure functions and Plotly figure builders, usable without Streamlit. A curve is 
 loss records (arrays) and epoch records (dicts), with what it takes to turn iterations into other x
 units (batch size, iterations per epoch).
 
+Arrays go to Plotly as NumPy arrays: it sends them as base64 typed arrays ({"dtype", "bdata"} in the
+figure JSON), 10x faster to build than lists, which it validates element by element.
+
 Order of work, as TensorBoard does it: downsample first (a figure never holds more than a few
 thousand points, whatever the run's length), then smooth what is drawn.
 """
@@ -121,10 +124,10 @@ def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX
                             per_run)
         name = s.name if several else "loss"
         if smoothing > 0:
-            fig.add_trace(go.Scatter(x=xs.tolist(), y=ys.tolist(), mode="lines", name=f"{name} (raw)",
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"{name} (raw)",
                                      line={"color": color, "width": 1}, opacity=0.25, showlegend=False,
                                      legendgroup=name, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=xs.tolist(), y=ema(ys, smoothing).tolist(), mode="lines", name=name,
+        fig.add_trace(go.Scatter(x=xs, y=ema(ys, smoothing), mode="lines", name=name,
                                  line={"color": color, "width": 2}, legendgroup=name))
     _layout(fig, title, x_title(x, series), "cross-entropy loss", height, show_legend=several)
     if log_y:

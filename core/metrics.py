@@ -27,8 +27,15 @@ def read_metrics_since(run_dir, offset):
     except (FileNotFoundError, NotADirectoryError):
         return [], 0
     end = chunk.rfind(b"\n") + 1
+    lines = [line for line in chunk[:end].split(b"\n") if line.strip()]
+    try:   # all lines in one parse: one C call instead of one per line (a long run reads much faster)
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+        if all(isinstance(r, dict) for r in records):
+            return records, offset + end
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        pass   # a damaged line somewhere: parse line by line and skip it
     records = []
-    for line in chunk[:end].split(b"\n"):
+    for line in lines:
         if not line:
             continue
         try:
@@ -96,23 +103,25 @@ class MetricsLog:
         return self
 
     def _add(self, records):
-        losses = []
+        iterations, losses, times = [], [], []
         for r in records:
             kind = r.get("type")
             if kind == "loss":
                 try:
-                    losses.append((float(r["iteration"]), float(r["loss"]), float(r.get("train_time", np.nan))))
+                    row = float(r["iteration"]), float(r["loss"]), float(r.get("train_time", np.nan))
                 except (KeyError, TypeError, ValueError):
                     continue   # a damaged record is skipped, not fatal
+                iterations.append(row[0])
+                losses.append(row[1])
+                times.append(row[2])
             elif kind == "epoch":
                 self.epochs.append(r)
             else:
                 self.other.append(r)
         if losses:
-            columns = np.array(losses, dtype=np.float64)
-            self._iteration.extend(columns[:, 0])
-            self._loss.extend(columns[:, 1])
-            self._train_time.extend(columns[:, 2])
+            self._iteration.extend(iterations)
+            self._loss.extend(losses)
+            self._train_time.extend(times)
 
     @property
     def iteration(self):
