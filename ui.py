@@ -2,14 +2,17 @@
 
 Pages stay thin: they call these and core/, and hold no NumPy math of their own.
 """
+import hmac
 import os
 import re
+import secrets
 import threading
 import time
 
 import streamlit as st
 
-from core import checkpoints, datafiles, live, runs, translate as translate_core, viz
+from core import checkpoints, curves, datafiles, live, metrics as metrics_core, runindex, runmeta, runs
+from core import translate as translate_core, viz
 from core.errors import UserError
 from core.models import build_model
 
@@ -315,3 +318,152 @@ def live_attention(run_dir, key="train.probe"):
         return
     st.plotly_chart(viz.attention_heatmap(result, title=f"{where}: {mark(result)}", compact=True),
                     key=f"{key}.heatmap")
+
+
+# --- Run manager: who this browser is, the host, cached run rows and metrics, curve controls --------
+# (issue 11: Train, Runs and the class on one server; see the README's "A class on one server")
+
+OWNER_COOKIE = "attention_lab_owner"
+_TOKEN_CHARS = set("0123456789abcdef")
+
+
+def _valid_token(token):
+    return isinstance(token, str) and len(token) == 32 and set(token) <= _TOKEN_CHARS
+
+
+def owner_token():
+    """This browser's random token: kept in a cookie, so it survives reloads and is shared by its tabs.
+
+    Streamlit 1.67 reads cookies (st.context.cookies, as sent when the tab connected) but cannot set
+    them, so a fresh token is written by a one-line script (st.html with JavaScript) and read back on
+    the next visit. Until then the tab keeps it in its session. No account: clearing the cookies or
+    changing browser makes a new visitor (the host can still manage the old runs).
+    """
+    token = st.session_state.get("ui.owner_token")
+    if token is None:
+        cookie = st.context.cookies.get(OWNER_COOKIE)
+        token = cookie if _valid_token(cookie) else secrets.token_hex(16)
+        st.session_state["ui.owner_token"] = token
+    if st.context.cookies.get(OWNER_COOKIE) != token and not st.session_state.get("ui.cookie_written"):
+        st.session_state["ui.cookie_written"] = True
+        # token is 32 hex characters made here (checked above when it came from a cookie): nothing to escape
+        st.html(f"<script>document.cookie = '{OWNER_COOKIE}={token}; path=/; max-age=31536000; "
+                f"SameSite=Strict';</script>", unsafe_allow_javascript=True, width="content")
+    return token
+
+
+def owner_hash():
+    return runmeta.owner_hash(owner_token())
+
+
+def _secret(name, default=None):
+    try:
+        return st.secrets.get(name, default)
+    except Exception:   # no secrets.toml at all: Streamlit raises instead of returning the default
+        return default
+
+
+def host_password():
+    return _secret("host_password") or None
+
+
+def max_runs_per_visitor():
+    """How many training requests (a single run or a queued comparison) a visitor may have going or
+    waiting at once: secrets `max_runs_per_visitor` (default 1); the host has no limit."""
+    try:
+        return max(1, int(_secret("max_runs_per_visitor", 1)))
+    except (TypeError, ValueError):
+        return 1
+
+
+def is_host():
+    return bool(st.session_state.get("ui.host")) and host_password() is not None
+
+
+def host_login():
+    """A sidebar box where the host types the password from secrets (`host_password`) to manage every run."""
+    password = host_password()
+    with st.sidebar.expander("Host", icon=":material/admin_panel_settings:"):
+        if password is None:
+            st.caption("No host password is set (`host_password` in `.streamlit/secrets.toml`): runs started "
+                       "from the command line can be managed by everyone, others only by the browser that "
+                       "started them.")
+            return
+        if is_host():
+            st.caption("You manage every run.")
+            if st.button("Log out", key="ui.host.logout"):
+                st.session_state["ui.host"] = False
+                st.rerun()
+            return
+        typed = st.text_input("Host password", type="password", key="ui.host.password")
+        if typed:
+            if hmac.compare_digest(typed.encode("utf-8"), str(password).encode("utf-8")):
+                st.session_state["ui.host"] = True
+                st.rerun()
+            st.error("Wrong password.")
+
+
+def can_manage(row_or_dir):
+    """May this browser stop, rename or delete a run? Its owner (same token) or the host may.
+
+    A run with no owner (trained from the command line, or before owners existed) belongs to the
+    host; with no host password set, to everyone, as on a laptop.
+    """
+    if is_host():
+        return True
+    owner = row_or_dir.get("owner") if isinstance(row_or_dir, dict) else runmeta.owner(row_or_dir)
+    if owner:
+        return owner == owner_hash()
+    return host_password() is None
+
+
+@st.cache_resource
+def _metrics_cache():
+    return metrics_core.MetricsCache(max_runs=64)
+
+
+@st.cache_resource
+def _run_index():
+    return runindex.RunIndex(_metrics_cache())
+
+
+def metrics_log(run_dir):
+    """The run's metrics, read incrementally and shared by every session (core.metrics.MetricsLog)."""
+    return _metrics_cache().get(run_dir)
+
+
+def run_rows():
+    """Rows (core.runindex) of the demo run and every run under RUNS_ROOT, newest first after the demo."""
+    index = _run_index()
+    demo = index.rows(DEMO_RUN) if os.path.isdir(DEMO_RUN) else []
+    others = [r for r in index.rows(RUNS_ROOT) if os.path.normpath(r["path"]) != os.path.normpath(DEMO_RUN)]
+    return demo + sorted(others, key=lambda r: r["started_at"] or 0, reverse=True)
+
+
+def curve_controls(prefix, default_x="epoch", container=None):
+    """TensorBoard's curve controls in one row: smoothing, log scale for the loss, and the x axis.
+
+    -> {"smoothing": float, "log_y": bool, "x": one of core.curves.X_LABELS}; pass them to
+    curves.loss_figure / curves.score_figure.
+    """
+    where = container or st
+    left, middle, right = where.columns([2, 1, 3], vertical_alignment="bottom")
+    smoothing = left.slider("Smoothing", 0.0, 0.99, 0.6, 0.01, key=f"{prefix}.smoothing",
+                            help="TensorBoard's smoothing: an exponential moving average (debiased at the "
+                                 "start); 0 draws the raw loss. The raw curve stays faint behind.")
+    log_y = middle.toggle("Log loss", True, key=f"{prefix}.log", help="Log scale for the loss axis")
+    x = right.radio("x axis", list(curves.X_LABELS), index=list(curves.X_LABELS).index(default_x),
+                    format_func=curves.X_LABELS.get, horizontal=True, key=f"{prefix}.x",
+                    help="'examples seen' (iterations x batch size) and 'training time' compare runs "
+                         "with different batch or data sizes")
+    return {"smoothing": float(smoothing), "log_y": bool(log_y), "x": x}
+
+
+def format_duration(seconds):
+    """3 s, 2 min 05 s, 1 h 04 min: a duration to read at a glance."""
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"

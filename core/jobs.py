@@ -1,8 +1,9 @@
 """Start and stop training processes for run directories (the UI's only way to train).
 
 A training run is a separate process, ``python -m core.train``, so it survives page reloads and closed
-tabs and never blocks the web server. At most ``max_running`` runs go at once (2 cores); the check and
-the launch happen under a file lock, so two tabs pressing Start together still start only one.
+tabs and never blocks the web server. One trainer at a time on the server (2 cores): a Start while
+another run goes joins a first-come, first-served queue (core.train_queue waits its turn, then becomes
+the trainer). Queueing happens under a file lock, so two tabs pressing Start together queue in order.
 
 An uploaded data file belongs to its runs: start_queue writes a copy into each run directory under a
 fixed name (UPLOAD_FILE; the user's file name is only recorded, never used as a path) and records its
@@ -19,10 +20,12 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
-from core import runs
+from core import runmeta, runs
 from core.errors import UserError
 
 UPLOAD_FILE = "upload.txt"   # an upload's copy inside each of its run directories
+QUEUE_DIR = ".queue"
+MAX_WAITING = 20   # requests waiting at once (a guard against one page flooding the server)
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _children = {}     # pid -> Popen, so finished children are reaped instead of lingering as zombies
 _exit_codes = {}   # pid -> exit status of the children reaped so far
@@ -69,47 +72,58 @@ def new_run_id(root, label="run"):
     return run_id
 
 
-def start(root, config, label=None, max_running=1, upload=None):
-    """Launch a training process in a new run directory under root; returns its path.
-
-    Raises UserError when max_running runs are already going.
-    """
-    return start_queue(root, [(config, label or config.model)], max_running, upload)[0]
+def start(root, config, label=None, owner=None, max_per_owner=None, upload=None):
+    """Queue a training run in a new run directory under root; returns its path (see start_queue)."""
+    return start_queue(root, [(config, label or config.model)], owner, max_per_owner, upload=upload)[0]
 
 
-def start_queue(root, configs, max_running=1, upload=None):
-    """One process that trains [(config, label), ...] one after another; returns the run directories.
+def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None):
+    """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
 
-    Every run directory exists (state "queued") before this returns, so other tabs see the whole
-    queue at once; a Stop on any of them stops the process and the runs that had not started.
+    One trainer at a time on the server: the group's process (core.train_queue) waits its turn in the
+    queue, then becomes the training process (same pid) and trains the group. Every run directory
+    exists (state "queued") before this returns, so other tabs see the whole queue at once; a Stop
+    on any run of the group stops its process and the runs that had not started.
+
+    owner: the hash of the visitor's token (core.runmeta.owner_hash), stored in each run's meta.json;
+    max_per_owner: how many groups (active or waiting) one owner may have; None means no limit.
     upload: a validated datafiles.Upload the runs train on; each run directory gets its own copy.
-    Nothing is left behind when the start is refused or fails.
+    Raises UserError when the owner has reached the limit or the queue is full; nothing is left
+    behind when the start is refused or fails.
     """
     try:
         with _start_lock(root):
-            return _start_locked(root, configs, max_running, upload)
+            return _start_locked(root, configs, owner, max_per_owner, max_waiting, upload)
     except OSError as e:   # a read-only or full disk: one clear line, not a traceback
         raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
 
 
-def _start_locked(root, configs, max_running, upload):
-    busy = active_runs(root)
-    if len(busy) >= max_running:
-        names = ", ".join(os.path.basename(b) for b in busy)
-        raise UserError(f"a training run is already going ({names}); stop it or wait for it to finish")
+def _start_locked(root, configs, owner, max_per_owner, max_waiting, upload):
+    state = queue_state(root)
+    groups = ([state["current"]] if state["current"] else []) + state["waiting"]
+    if owner and max_per_owner is not None:
+        mine = [g for g in groups if g.get("owner") == owner]
+        if len(mine) >= max_per_owner:
+            names = ", ".join(os.path.basename(g["runs"][0]) for g in mine)
+            raise UserError(f"you already have {len(mine)} training request(s) going or queued ({names}); "
+                            f"the limit is {max_per_owner} per visitor: stop one or wait for it to finish")
+    if len(state["waiting"]) >= max_waiting:
+        raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
     stamp = new_run_id(root, "")
     run_dirs = []
     try:
         for n, (config, label) in enumerate(configs, start=1):
             suffix = f"{n}-{label}" if len(configs) > 1 else label
-            run_dir = os.path.join(root, f"{stamp}{suffix}")
+            run_dir = os.path.abspath(os.path.join(root, f"{stamp}{suffix}"))
             os.makedirs(run_dir)
             run_dirs.append(run_dir)
             if upload is not None:
                 config = replace(config, data=_keep_upload(run_dir, upload), data_name=upload.name,
                                  data_size_bytes=len(upload.content), data_sha256=upload.sha256)
             runs.write_json_atomic(os.path.join(run_dir, runs.REQUEST), config.to_json())
-        return _launch(run_dirs)
+            if owner:
+                runmeta.update(run_dir, owner=owner)
+        return _launch(root, run_dirs, owner)
     except BaseException:
         for run_dir in run_dirs:
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -124,24 +138,123 @@ def _keep_upload(run_dir, upload):
     return os.path.abspath(path)   # absolute: the training process has its own working directory
 
 
-def _launch(run_dirs):
+def _launch(root, run_dirs, owner):
+    """Start the group's waiting process and write its ticket and queued statuses (which it waits for)."""
+    os.makedirs(_queue_dir(root), exist_ok=True)
+    seq = _next_seq(root)
+    ticket = os.path.join(_queue_dir(root), f"wait-{seq:012d}.json")
     log = open(os.path.join(run_dirs[0], "train.log"), "wb")
     child = subprocess.Popen(
-        [sys.executable, "-m", "core.train", "--quiet", "--queue", *run_dirs],
+        [sys.executable, "-m", "core.train_queue", os.path.abspath(root), ticket, *run_dirs],
         cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         start_new_session=True)   # its own session: a Ctrl-C on the server does not kill the run
     log.close()
     _children[child.pid] = child
+    queued_at = time.time()
     try:
-        # Written before the child gets going, so the next Start (or another tab) already sees it.
-        for run_dir in run_dirs:
-            runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0,
-                              queued_at=time.time())   # the child waits for these (train.wait_for_launcher)
+        # Written before the child may start, so the next Start (or another tab) already sees it.
+        runs.write_json_atomic(ticket, {"seq": seq, "pid": child.pid, "runs": run_dirs, "owner": owner,
+                                        "queued_at": queued_at})
+        for run_dir in run_dirs:   # the trainer waits for these (train.wait_for_launcher)
+            runs.write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0, queued_at=queued_at)
     except BaseException:
         child.kill()   # the caller removes the run directories: no process may train into them
         child.wait()
+        _remove(ticket)
         raise
     return run_dirs
+
+
+# The queue lives in root/.queue: one ticket per waiting group (wait-<seq>.json: pid, runs, owner),
+# current.json for the group that holds the trainer lock, and .trainer.lock itself. A process killed
+# at any moment leaves nothing stuck: a ticket whose process is gone is dropped by the next reader,
+# and the trainer lock is an flock, released by the kernel when its holder dies.
+
+def _queue_dir(root):
+    return os.path.join(root, QUEUE_DIR)
+
+
+def trainer_lock_path(root):
+    return os.path.join(_queue_dir(root), ".trainer.lock")
+
+
+def _next_seq(root):
+    """A counter kept in .queue/seq (called under the start lock): tickets sort in arrival order."""
+    path = os.path.join(_queue_dir(root), "seq")
+    try:
+        with open(path) as f:
+            seq = int(f.read().strip() or 0) + 1
+    except (FileNotFoundError, ValueError):
+        seq = 1
+    with open(path, "w") as f:
+        f.write(str(seq))
+    return seq
+
+
+def _is_queue_process(group):
+    """The group's process is alive and is its runs' core.train_queue or core.train process (the first
+    becomes the second by exec, same pid); a reused pid is not."""
+    return bool(group["runs"]) and runs.is_training_process(group.get("pid"), group["runs"][0])
+
+
+def _read_group(path):
+    try:
+        group = runs.read_json(path)
+    except UserError:
+        return None
+    if not isinstance(group, dict) or not isinstance(group.get("runs"), list):
+        return None
+    return group
+
+
+def waiting_groups(root):
+    """The groups waiting for the trainer, first in line first; tickets of dead processes are dropped."""
+    folder = _queue_dir(root)
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith("wait-") and n.endswith(".json"))
+    except FileNotFoundError:
+        return []
+    groups = []
+    for name in names:
+        path = os.path.join(folder, name)
+        group = _read_group(path)
+        if group is None and os.path.exists(path):
+            continue   # being written this instant
+        if group is None or not _is_queue_process(group):
+            _remove(path)
+            continue
+        groups.append({**group, "ticket": path})
+    return groups
+
+
+def current_group(root):
+    """The group training now (its process holds the trainer lock), or None."""
+    group = _read_group(os.path.join(_queue_dir(root), "current.json"))
+    if group and _is_queue_process(group):
+        return group
+    return None
+
+
+def queue_state(root):
+    """{"current": group or None, "waiting": [group, ...]}; a group: pid, runs, owner, queued_at.
+
+    Reads only the queue folder and its few files: its cost does not grow with the number of runs.
+    """
+    return {"current": current_group(root), "waiting": waiting_groups(root)}
+
+
+def promote(root, ticket):
+    """Called by a waiting process that got the trainer lock: its ticket becomes current.json."""
+    group = _read_group(ticket)
+    runs.write_json_atomic(os.path.join(_queue_dir(root), "current.json"), group)
+    _remove(ticket)
+
+
+def _remove(path):
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
 
 
 @dataclass(frozen=True)

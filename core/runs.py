@@ -161,7 +161,8 @@ def process_alive(pid):
 
 
 def is_training_process(pid, run_dir):
-    """True when pid is a live `python -m core.train` process whose --run-dir or --queue names run_dir.
+    """True when pid is a live `python -m core.train` process whose --run-dir or --queue names run_dir,
+    or the `python -m core.train_queue` process that waits to become one (core.jobs).
 
     A pid alone proves nothing: after a kill the number is reused by other programs, and a status
     file can say anything. /proc/PID/cmdline (and its cwd, for relative run directories) says.
@@ -173,14 +174,17 @@ def is_training_process(pid, run_dir):
             args = [a.decode("utf-8", "surrogateescape") for a in f.read().split(b"\0")]
     except OSError:
         return False
-    if not any(a == "-m" and b == "core.train" for a, b in zip(args, args[1:])):
+    module = next((b for a, b in zip(args, args[1:]) if a == "-m"), None)
+    if module not in ("core.train", "core.train_queue"):
         return False
     try:
         cwd = os.readlink(f"/proc/{pid}/cwd")
     except OSError:
         cwd = os.getcwd()
     named, taking = [], False
-    for arg in args:
+    if module == "core.train_queue":   # waiting its turn: ROOT TICKET RUN_DIR... (core.jobs)
+        named = args[args.index("core.train_queue") + 3:]
+    for arg in args if module == "core.train" else []:
         if arg.startswith("--run-dir="):
             named.append(arg.split("=", 1)[1])
         elif arg in ("--run-dir", "--queue"):

@@ -1,8 +1,16 @@
-"""Home: what Attention Lab is, and every run with its state."""
+"""Runs: every run with its state and settings; open one in a view, rename it, annotate it, delete it."""
+import os
+
 import pandas as pd
 import streamlit as st
 
 import ui
+from core import jobs, runmeta, runs
+from core.errors import UserError
+
+REFRESH_S = 2.0        # while a run trains or waits
+IDLE_REFRESH_S = 10.0  # otherwise: only to notice a new run
+MAX_ERRORS_SHOWN = 3
 
 ui.require_router(__file__)
 st.title("Attention Lab")
@@ -11,22 +19,130 @@ st.markdown(
     "written in plain NumPy, to turn dates like *Tuesday, November 22, 2016* into *2016-11-22*. "
     "Start a run and watch it learn, then type your own dates and see, character by character, "
     "where the decoder looks. Compare epochs and runs to see attention form as training goes on.")
+ui.host_login()
+me = ui.owner_hash()
+active_at_load = any(r["state"] in runs.ACTIVE_STATES for r in ui.run_rows())
 
-rows = ui.all_runs()
-if not rows:
-    st.info("No runs yet: start one on the Train page.")
-else:
-    table = pd.DataFrame([{
-        "run": r["run"], "state": r["state"], "epochs": f"{r['epochs']}/{r['planned_epochs']}",
-        "best test accuracy": r["best_accuracy"], "model": r["model"],
-        "data": "generator" if r["data"] == "generator" else r["data"],
-        "started": ui.format_time(r["started_at"]),
+
+def plain(text):
+    """Users' and errors' text inside a Markdown element: a code span shows it as it is."""
+    text = " ".join(str(text).split())
+    fence = "``" if "`" in text else "`"
+    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+
+
+def table(rows):
+    return pd.DataFrame([{
+        "name": r["name"], "state": r["state"], "epochs": f"{r['epochs']}/{r['planned_epochs']}",
+        "best test accuracy": r["best_accuracy"], "model": r["model"], "hidden": r["hidden"], "lr": r["lr"],
+        "batch": r["batch"], "data": "generator" if r["data"] == "generator" else os.path.basename(r["data"]),
+        "seed": r["seed"], "started": ui.format_time(r["started_at"]), "yours": r["owner"] == me and r["owner"] is not None,
+        "note": r["note"], "run": r["run"],
     } for r in rows])
-    st.dataframe(table, hide_index=True, key="home.runs", column_config={
-        "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f")})
-    for r in rows:
-        if r["state"] == "failed" and r["error"]:
-            st.error(f"{r['run']} failed: {r['error']}")
+
+
+def select_row():
+    """Table click -> the run picker below (by path, so a new run shifting the rows picks nothing else)."""
+    picked = st.session_state["home.runs"].selection.rows
+    order = st.session_state.get("home.order", [])
+    if picked and picked[0] < len(order):
+        st.session_state["home.run"] = order[picked[0]]
+
+
+def open_in(page, key, run_dir):
+    st.session_state[key] = run_dir
+    st.switch_page(page)
+
+
+def edit(row):
+    """Rename and note (the owner or the host), Stop for an active run, Delete with a confirmation."""
+    folder = row["run"]
+    with st.form(f"home.edit.{folder}", border=False):
+        name = st.text_input("Name", row["name"] if row["name"] != folder else "", max_chars=runmeta.MAX_NAME,
+                             key=f"home.name.{folder}", placeholder=folder)
+        note = st.text_area("Note", row["note"], max_chars=runmeta.MAX_NOTE, key=f"home.note.{folder}", height=80)
+        if st.form_submit_button("Save name and note", key=f"home.save.{folder}"):
+            try:
+                runmeta.rename(row["path"], name)
+                runmeta.set_note(row["path"], note)
+                st.toast("Saved.")
+            except UserError as e:
+                ui.show_user_error(e)
+    if row["state"] in runs.ACTIVE_STATES:
+        if st.button("Stop this run", key="home.stop", icon=":material/stop:"):
+            jobs.stop(row["path"])
+            st.toast("Stopping after the current iteration; finished epochs stay.")
+        st.caption("A run that trains or waits cannot be deleted: stop it first.")
+        return
+    with st.popover("Delete...", icon=":material/delete:"):
+        st.write("Delete this run and its checkpoints for good?")
+        st.text(row["name"])
+        if st.button("Delete it", type="primary", key="home.delete.confirm"):
+            try:
+                runmeta.delete(row["path"], ui.RUNS_ROOT)
+                st.session_state.pop("home.run", None)
+                st.toast(f"Deleted {folder}.")
+                st.rerun()
+            except UserError as e:
+                ui.show_user_error(e)
+
+
+def manager(rows):
+    by_path = {r["path"]: r for r in rows}
+    if st.session_state.get("home.run") not in by_path:
+        st.session_state.pop("home.run", None)
+    path = st.selectbox("Run", list(by_path), format_func=lambda p: f"{by_path[p]['name']} ({by_path[p]['state']})",
+                        key="home.run", help="Or click a row of the table")
+    row = by_path[path]
+    left, right = st.columns([2, 3])
+    with left:
+        st.text(f"{row['name']}\nfolder: {row['run']}\n{row['model']}, hidden {row['hidden']}, lr {row['lr']}, "
+                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data']}")
+        if row["note"]:
+            st.text(row["note"])   # users' text: plain, never Markdown
+        has_epochs = row["epochs"] > 0
+        c1, c2 = st.columns(2)
+        if c1.button("Open in Attention", key="home.open.attention", icon=":material/grid_on:", disabled=not has_epochs,
+                     help=None if has_epochs else "No finished epoch yet"):
+            open_in("pages/attention.py", "attention.run", path)
+        if c2.button("Open in Compare", key="home.open.compare", icon=":material/compare:", disabled=not has_epochs,
+                     help=None if has_epochs else "No finished epoch yet"):
+            open_in("pages/compare.py", "compare.run", path)
+        if row["state"] == "failed" and row["error"]:
+            st.code(row["error"], language=None, wrap_lines=True)
+    with right:
+        if os.path.normpath(path) == os.path.normpath(ui.DEMO_RUN):
+            st.caption("The demo run ships with the app: it cannot be renamed or deleted.")
+        elif ui.can_manage(row):
+            edit(row)
+        else:
+            st.caption("Started by another visitor: only they or the host can change it.")
+
+
+def runs_view():
+    rows = ui.run_rows()
+    if any(r["state"] in runs.ACTIVE_STATES for r in rows) != active_at_load:
+        st.rerun()   # a run started or ended: change the refresh rate
+    if not rows:
+        st.info("No runs yet: start one on the Train page.")
+        return
+    st.session_state["home.order"] = [r["path"] for r in rows]
+    st.dataframe(table(rows), hide_index=True, key="home.runs", on_select=select_row, selection_mode="single-row",
+                 column_config={
+                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f"),
+                     "yours": st.column_config.CheckboxColumn(help="Started by this browser"),
+                     "lr": st.column_config.NumberColumn(format="%.4g"),
+                     "run": st.column_config.TextColumn("folder")})
+    failed = [r for r in rows if r["state"] == "failed" and r["error"]]
+    for r in failed[:MAX_ERRORS_SHOWN]:
+        st.error(f"{plain(r['run'] + ' failed: ' + r['error'])}")
+    if len(failed) > MAX_ERRORS_SHOWN:
+        st.caption(f"and {len(failed) - MAX_ERRORS_SHOWN} more failed runs (pick one below to read why)")
+    st.subheader("Manage a run")
+    manager(rows)
+
+
+st.fragment(runs_view, run_every=REFRESH_S if active_at_load else IDLE_REFRESH_S)()
 
 left, middle, right = st.columns(3)
 left.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")

@@ -11,13 +11,14 @@ LONG_TINY = TrainConfig(data_size=20000, epochs=50, hidden_size=8, wordvec_size=
 
 
 def test_two_starts_at_once_start_one_run(tmp_path):
+    """Two tabs of one visitor (one request per visitor): the lock lets exactly one through."""
     root = str(tmp_path / "runs")
     results, barrier = [], threading.Barrier(2)
 
     def press_start():
         barrier.wait()
         try:
-            results.append(jobs.start(root, LONG_TINY))
+            results.append(jobs.start(root, LONG_TINY, owner="same-browser", max_per_owner=1))
         except UserError as e:
             results.append(e)
 
@@ -30,7 +31,7 @@ def test_two_starts_at_once_start_one_run(tmp_path):
     refused = [r for r in results if isinstance(r, UserError)]
     try:
         assert len(started) == 1 and len(refused) == 1
-        assert "already going" in str(refused[0])
+        assert "limit is 1 per visitor" in str(refused[0])
         assert jobs.active_runs(root) == started
     finally:
         for run_dir in started:

@@ -1,0 +1,186 @@
+"""Training curves at TensorBoard's level: smoothing, log scale, a choice of x, runs overlaid, and few points.
+
+Pure functions and Plotly figure builders, usable without Streamlit. A curve is a Series: one run's
+loss records (arrays) and epoch records (dicts), with what it takes to turn iterations into other x
+units (batch size, iterations per epoch).
+
+Arrays go to Plotly as NumPy arrays: it sends them as base64 typed arrays ({"dtype", "bdata"} in the
+figure JSON), 10x faster to build than lists, which it validates element by element.
+
+Order of work, as TensorBoard does it: downsample first (a figure never holds more than a few
+thousand points, whatever the run's length), then smooth what is drawn.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import plotly.graph_objects as go
+
+X_LABELS = {"epoch": "epoch", "iteration": "iteration", "examples": "examples seen",
+            "time": "training time (s)"}
+SCORE_LABELS = {"test_accuracy": "test accuracy", "alignment": "alignment score"}
+MAX_POINTS = 2000          # per figure, split between the runs drawn
+COLORS = ["#1f77b4", "#e4572e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+@dataclass
+class Series:
+    name: str
+    iteration: np.ndarray                                   # one entry per loss record
+    loss: np.ndarray
+    train_time: np.ndarray                                  # seconds of training (no evaluation) so far
+    epochs: list = field(default_factory=list)              # epoch records: epoch, iteration, train_time, scores
+    batch_size: int = 1
+    iters_per_epoch: int | None = None
+
+
+def series_from_log(name, log, batch_size, iters_per_epoch=None):
+    """A Series from a core.metrics.MetricsLog (or anything with the same attributes)."""
+    return Series(name, log.iteration, log.loss, log.train_time, list(log.epochs), int(batch_size or 1),
+                  iters_per_epoch)
+
+
+def ema(values, weight):
+    """TensorBoard's smoothing: an exponential moving average, debiased so the start is not pulled to 0.
+
+    smoothed[i] = last[i] / (1 - weight ** (i + 1)) with last[i] = weight * last[i-1] + (1 - weight) * v[i].
+    weight 0 returns the values; a non-finite value is passed through and does not enter the average.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if not 0 <= weight < 1:
+        raise ValueError("smoothing weight must be in [0, 1)")
+    if weight == 0 or len(values) == 0:
+        return values.copy()
+    out = np.empty_like(values)
+    last, debias = 0.0, 0.0
+    for i, v in enumerate(values.tolist()):   # a plain loop over at most a few thousand drawn points
+        if not np.isfinite(v):
+            out[i] = v
+            continue
+        last = weight * last + (1 - weight) * v
+        debias = weight * debias + (1 - weight)
+        out[i] = last / debias
+    return out
+
+
+def downsample(x, y, max_points):
+    """At most max_points (x, y) pairs: consecutive points averaged in equal-size buckets.
+
+    Averages keep the curve's level (a min/max envelope would exaggerate the noise of a loss); a
+    series already short enough is returned as it is.
+    """
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    starts = np.linspace(0, n, max_points + 1).astype(np.int64)[:-1]
+    counts = np.diff(np.append(starts, n))
+    return np.add.reduceat(x, starts) / counts, np.add.reduceat(y, starts) / counts
+
+
+def x_values(kind, iteration, train_time, batch_size=1, iters_per_epoch=None):
+    """The x of loss records in unit kind: epoch (fractional), iteration, examples seen or training time."""
+    iteration = np.asarray(iteration, dtype=np.float64)
+    if kind == "iteration":
+        return iteration
+    if kind == "epoch":
+        return iteration / iters_per_epoch if iters_per_epoch else iteration
+    if kind == "examples":
+        return iteration * batch_size
+    if kind == "time":
+        return np.asarray(train_time, dtype=np.float64)
+    raise ValueError(f"unknown x {kind!r}; choose from {', '.join(X_LABELS)}")
+
+
+def epoch_x(kind, records, batch_size=1):
+    """The x of epoch records in unit kind."""
+    if kind == "epoch":
+        return [r.get("epoch") for r in records]
+    if kind == "time":
+        return [r.get("train_time") for r in records]
+    factor = batch_size if kind == "examples" else 1
+    return [r["iteration"] * factor if isinstance(r.get("iteration"), (int, float)) else None for r in records]
+
+
+def x_title(kind, series=()):
+    if kind == "epoch" and any(not s.iters_per_epoch for s in series):
+        return "iteration"   # a run that has not said its epoch length yet is drawn by iteration
+    return X_LABELS[kind]
+
+
+def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX_POINTS,
+                title="Training loss", x_max=None, height=340):
+    """Loss of one or more runs: the smoothed line bold, the raw one faint behind it (as TensorBoard).
+
+    x_max (in x's unit) frames an empty figure, so it does not show Plotly's default -1..6 axis.
+    """
+    fig = go.Figure()
+    per_run = max(200, max_points // max(len(series), 1))
+    several = len(series) > 1
+    for n, s in enumerate(series):
+        if len(s.iteration) == 0:
+            continue
+        color = COLORS[n % len(COLORS)]
+        xs, ys = downsample(x_values(x, s.iteration, s.train_time, s.batch_size, s.iters_per_epoch), s.loss,
+                            per_run)
+        name = s.name if several else "loss"
+        if smoothing > 0:
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"{name} (raw)",
+                                     line={"color": color, "width": 1}, opacity=0.25, showlegend=False,
+                                     legendgroup=name, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=xs, y=ema(ys, smoothing), mode="lines", name=name,
+                                 line={"color": color, "width": 2}, legendgroup=name))
+    _layout(fig, title, x_title(x, series), "cross-entropy loss", height, show_legend=several)
+    if log_y:
+        fig.update_yaxes(type="log")
+    if not fig.data:
+        _empty(fig, "no loss recorded yet", x_max)
+    return fig
+
+
+def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
+                 y_title="score", x_max=None, height=340):
+    """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1."""
+    fig = go.Figure()
+    several = len(series) > 1
+    for n, s in enumerate(series):
+        for m, metric in enumerate(metrics):
+            points = [(px, r[metric]) for px, r in zip(epoch_x(x, s.epochs, s.batch_size), s.epochs)
+                      if px is not None and isinstance(r.get(metric), (int, float))]
+            if not points:
+                continue
+            label = SCORE_LABELS.get(metric, metric)
+            name = f"{s.name}: {label}" if several and len(metrics) > 1 else (s.name if several else label)
+            color = COLORS[(n if several else m) % len(COLORS)]
+            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
+                                     name=name, line={"color": color, "dash": "dot" if several and m else None}))
+    _layout(fig, title, X_LABELS[x], y_title, height, show_legend=len(fig.data) > 1 or several)
+    fig.update_yaxes(range=[0, 1.02])
+    if x == "epoch":
+        fig.update_xaxes(tick0=0, dtick=1 if (x_max or _largest_x(fig)) <= 20 else None)
+    if not fig.data:
+        _empty(fig, "no finished epoch yet", x_max)
+    return fig
+
+
+def _largest_x(fig):
+    return max((max(t.x) for t in fig.data if t.x), default=0)
+
+
+def _layout(fig, title, x_title_text, y_title, height, show_legend):
+    # The legend sits above the plot, right-aligned, and the title at the left: neither covers an axis.
+    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+                      xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
+                      showlegend=show_legend, margin={"l": 60, "r": 20, "t": 70, "b": 45},
+                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
+    fig.update_xaxes(rangemode="tozero")
+
+
+def _empty(fig, text, x_max):
+    """An empty chart framed by the run's planned span (or with no ticks at all), and a note."""
+    if x_max:
+        fig.update_xaxes(range=[0, x_max])
+    else:
+        fig.update_xaxes(showticklabels=False)
+    fig.update_yaxes(showticklabels=False, type="linear")
+    fig.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5,
+                       font={"size": 14, "color": "#888"})
