@@ -137,6 +137,26 @@ def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX
     return fig
 
 
+def mark_checkpoints(fig, records, x="iteration", batch_size=1, iters_per_epoch=None):
+    """Markers on a loss figure where checkpoints were saved (records: the run's checkpoint and epoch
+    records, each with "iteration" and "train_time"), at the height of the drawn loss there."""
+    points = [r for r in records if isinstance(r, dict) and isinstance(r.get("iteration"), (int, float))
+              and r.get("type") in ("checkpoint", "epoch")]
+    lines = [t for t in fig.data if t.mode == "lines" and t.showlegend is not False and len(t.x)]
+    if not points or not lines:
+        return fig
+    line = lines[0]
+    xs = x_values(x, [r["iteration"] for r in points], [r.get("train_time", np.nan) for r in points],
+                  batch_size, iters_per_epoch)
+    ys = np.interp(xs, np.asarray(line.x, dtype=np.float64), np.asarray(line.y, dtype=np.float64))
+    labels = [f"checkpoint: epoch {r['epoch']} (iteration {r['iteration']:,})" if r.get("type") == "epoch"
+              else f"checkpoint: iteration {r['iteration']:,}" for r in points]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name="checkpoints", hovertext=labels,
+                             hoverinfo="text", marker={"symbol": "diamond", "size": 9, "color": "#e4572e",
+                                                        "line": {"width": 1, "color": "white"}}))
+    return fig
+
+
 def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
                  y_title="score", x_max=None, height=340):
     """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1."""

@@ -215,9 +215,15 @@ def x_span(x, status, batch_size):
     return {"epoch": planned, "iteration": total, "examples": total * batch_size if total else None}.get(x)
 
 
-def loss_chart(where, series, options, x_max):
-    where.plotly_chart(curves.loss_figure(series, x=options["x"], smoothing=options["smoothing"],
-                                          log_y=options["log_y"], x_max=x_max), key="train.loss")
+def loss_chart(where, series, options, x_max, run_dir):
+    figure = curves.loss_figure(series, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"],
+                                x_max=x_max)
+    own = next((one for one in series if one.name == display_name(run_dir)), None)
+    if own is not None:   # where the watched run saved checkpoints
+        log = ui.metrics_log(run_dir)
+        curves.mark_checkpoints(figure, log.other + list(log.epochs), options["x"], own.batch_size,
+                                own.iters_per_epoch)
+    where.plotly_chart(figure, key="train.loss")
 
 
 def score_chart(where, series, options, x_max):
@@ -225,14 +231,30 @@ def score_chart(where, series, options, x_max):
                        key="train.accuracy")
 
 
+def has_attention(run_dir):
+    try:
+        return runs.read_config(run_dir).model == "attention"
+    except UserError:
+        return False
+
+
 def charts(run_dir, status, group):
-    """Loss and per-epoch scores side by side; the group's runs overlaid when it has several."""
+    """Loss and per-epoch scores, the group's runs overlaid when it has several; beside them, the
+    attention of a probe date at the newest weights of the run that trains."""
     options = ui.curve_controls("train.curves")
     drawn = [s for s in series_of(group) if len(s.iteration) or s.name == display_name(run_dir)]
     x_max = x_span(options["x"], status, drawn[0].batch_size if drawn else 1)
-    left, right = st.columns(2)   # a third place (live attention) fits as a third column or a row below
-    loss_chart(left, drawn, options, x_max)
-    score_chart(right, drawn, options, x_max)
+    left, right = st.columns(2)
+    loss_chart(left, drawn, options, x_max, run_dir)
+    if not has_attention(run_dir):
+        score_chart(right, drawn, options, x_max)
+        return
+    score_chart(left, drawn, options, x_max)
+    with right:
+        st.markdown("**Attention, live**")
+        ui.live_attention(run_dir)
+        st.caption("Rows: output characters; columns: the probe's characters. Redrawn every few seconds from "
+                   "the newest weights: watch the columns sharpen as the loss drops.")
 
 
 def live_view(group, watching_other):
