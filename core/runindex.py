@@ -31,10 +31,14 @@ def is_run_dir(path):
 
 def build_row(run_dir, metrics):
     """A run's row: state, progress, best accuracy, main settings, name, note, owner."""
+    folder = os.path.basename(os.path.normpath(run_dir))
+    checked = runs.summary(run_dir)   # every run file checked: a damaged run is one "damaged: reason" row
+    if checked["state"].startswith("damaged"):
+        return {**checked, "name": folder, "note": "", "owner": None, "hidden": None, "lr": None, "batch": None,
+                "seed": None, "data_size": None, "lstm_biases": None}
     status = runs.read_status(run_dir)
     config = runs.read_config(run_dir)
     meta = runmeta.read(run_dir)
-    folder = os.path.basename(os.path.normpath(run_dir))
     return {
         "run": folder, "path": run_dir, "name": meta.get("name") or folder, "note": meta.get("note", ""),
         "owner": meta.get("owner"), "state": status.get("state", "unknown"), "error": status.get("error"),
@@ -42,7 +46,8 @@ def build_row(run_dir, metrics):
         "best_accuracy": metrics.get(run_dir).best_accuracy(),
         "started_at": status.get("started_at") or status.get("queued_at"),
         "model": config.model + ("-bi" if config.bidirectional else ""), "hidden": config.hidden_size,
-        "lr": config.lr, "batch": config.batch_size, "seed": config.seed, "data": config.data,
+        "lr": config.lr, "batch": config.batch_size, "seed": config.seed,
+        "data": config.data_name or ("generator" if config.data == "generator" else os.path.basename(config.data)),
         "data_size": config.data_size, "lstm_biases": config.lstm_biases,
     }
 

@@ -7,11 +7,17 @@ import shutil
 
 import numpy as np
 import pandas as pd
+import re
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from core import jobs, runs, translate
 from tests.test_app import heatmaps, open_page
+
+
+def unescaped(text):
+    """What a plain-text message (Markdown characters escaped with a backslash) shows in the browser."""
+    return re.sub(r"\\(.)", r"\1", text)
 from tests.test_safety import DAMAGES, GOOD_LINES, SECRET, damage
 
 PAGES = ("home", "train", "attention", "compare", "errors")
@@ -29,6 +35,7 @@ def test_train_offers_only_the_data_folders_files(tiny_run, data_folder, tmp_pat
         f.write(GOOD_LINES)
     os.symlink("/etc/passwd", os.path.join(data_folder, "passwd"))
     at = open_page("train")
+    at.radio(key="train.source").set_value("A data file on the server").run()
     assert at.selectbox(key="train.data_file").options == ["sums.txt (0.00 MB)"]
 
 
@@ -36,11 +43,11 @@ def test_train_with_a_malformed_server_file_names_the_line_not_its_content(artif
     with open(os.path.join(data_folder, "bad.txt"), "w") as f:
         f.write(f"1+1_2\n{SECRET}\n")
     at = open_page("train")
-    at.radio(key="train.source").set_value("A data file on the server")
+    at.radio(key="train.source").set_value("A data file on the server").run()   # the source picks the fields
     at.selectbox(key="train.data_file").set_value("bad.txt")
     at.button(key="train.start").click().run()
     assert not at.exception
-    assert at.error and "bad.txt, line 2" in at.error[0].value and "hunter2" not in at.error[0].value
+    assert at.error and "bad.txt, line 2" in unescaped(at.error[0].value) and "hunter2" not in at.error[0].value
     assert not jobs.active_runs(os.path.join(artifacts, "runs"))
 
 
@@ -52,25 +59,25 @@ def run_dirs_under(artifacts):
 def test_a_rejected_upload_leaves_nothing_and_quotes_itself_escaped(artifacts, tiny_run):
     before = run_dirs_under(artifacts)
     at = open_page("train")
-    at.radio(key="train.source").set_value("Upload a file")
+    at.radio(key="train.source").set_value("Upload a file").run()
     at.file_uploader(key="train.upload").set_value(("config.json", b"1+1_2\n[x](http://e.vil) no sep\n", "text/plain"))
     at.button(key="train.start").click().run()
     assert not at.exception
     message = at.error[0].value
-    assert "config.json, line 2" in message
+    assert "config.json, line 2" in unescaped(message)
     assert "\\[x\\]\\(http" in message and "](" not in message   # shown as text, not as a link
     assert run_dirs_under(artifacts) == before
 
 
 def test_an_upload_is_kept_inside_its_run_with_its_identity(artifacts, tiny_run):
     at = open_page("train")
-    at.radio(key="train.source").set_value("Upload a file")
+    at.radio(key="train.source").set_value("Upload a file").run()
     at.file_uploader(key="train.upload").set_value(("status.json", GOOD_LINES.encode(), "text/plain"))
     at.number_input(key="train.epochs").set_value(1)
     at.number_input(key="train.hidden").set_value(8)
     at.button(key="train.start").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    run_dir = at.session_state["train.watch"]
+    [run_dir] = at.session_state["train.watch"]
     try:
         config = runs.read_config(run_dir)
         assert config.data == os.path.join(run_dir, jobs.UPLOAD_FILE) and config.data_name == "status.json"
@@ -110,7 +117,7 @@ def test_markdown_in_a_run_error_is_shown_as_text(artifacts, tiny_run):
     runs.write_status(run_dir, state="failed", error="line 1 ![img](http://e.vil/x.png) [click](http://e.vil)")
     try:
         at = open_page("train")
-        at.session_state["train.watch"] = run_dir
+        at.session_state["train.watch"] = [run_dir]
         at.run()
         shown = [e.value for e in at.error if "The run failed" in e.value]
         assert shown and "\\!\\[img\\]" in shown[0] and "](" not in shown[0]
@@ -138,7 +145,7 @@ def test_the_csv_download_is_the_attention_matrix(tiny_run):
     assert frame.shape == expected.attention.shape == (len(expected.prediction), len("Aug 19, 2003"))
     assert list(frame.columns)[:3] == ["1:A", "2:u", "3:g"] and frame.index[0] == f"1:{expected.prediction[0]}"
     np.testing.assert_allclose(frame.to_numpy(), expected.attention, atol=1e-6)
-    np.testing.assert_allclose(frame.to_numpy().sum(axis=1), 1, atol=1e-4)
+    assert (frame.to_numpy().sum(axis=1) <= 1 + 1e-4).all()   # the rest of each row is on the padding
 
 
 def write_errors_file(folder):

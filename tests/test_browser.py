@@ -129,6 +129,16 @@ LOSS_POINTS = """() => {
     return plots.length && plots[0].data && plots[0].data[0] ? plots[0].data[0].x.length : -1; }"""
 
 
+# The Train page's live attention heatmap: its title (which names the iteration) and its weights.
+LIVE_HEATMAP = """() => {
+    for (const plot of document.querySelectorAll("[data-testid='stPlotlyChart'] .js-plotly-plot")) {
+        if (plot.data && plot.data[0] && plot.data[0].type === 'heatmap' && plot.layout.title) {
+            return {title: plot.layout.title.text, weights: JSON.stringify(plot.data[0].z)};
+        }
+    }
+    return null; }"""
+
+
 def set_number(page, label, value):
     field = page.get_by_label(label, exact=True)
     field.fill(str(value))
@@ -148,6 +158,12 @@ def test_start_training_and_watch_the_chart_grow(server, page, artifacts):
     later = page.wait_for_function(f"() => {{ const n = ({LOSS_POINTS})(); return n > {first} && n; }}",
                                    timeout=30000).json_value()   # the chart updates by itself
     assert later > first > 0
+    # the live attention heatmap of the probe date: drawn from the newest weights, it changes as they do
+    seen = page.wait_for_function(f"() => ({LIVE_HEATMAP})()", timeout=60000).json_value()
+    changed = page.wait_for_function(
+        f"(before) => {{ const now = ({LIVE_HEATMAP})(); return now && now.title !== before.title && "
+        f"now.weights !== before.weights && now; }}", arg=seen, timeout=60000).json_value()
+    assert "(live)" in changed["title"] or "iteration" in changed["title"], changed["title"]
     page.screenshot(path=os.path.join(OUT, "train.png"), full_page=True)
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector("text=Stopped by request", timeout=30000)

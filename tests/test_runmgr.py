@@ -2,13 +2,16 @@
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import jobs, runmeta, runs
+from core import data, dates, jobs, runmeta, runs
 from core.config import TrainConfig
 from core.errors import UserError
 from tests.conftest import PROJECT_ROOT, run_module
@@ -106,11 +109,25 @@ def fake_run(root, name, state="finished", owner=None, error=None):
     run_dir = os.path.join(root, name)
     os.makedirs(os.path.join(run_dir, "checkpoints"))
     runs.write_json_atomic(os.path.join(run_dir, "config.json"), TrainConfig(hidden_size=64, seed=7).to_json())
+    vocab = data.Vocab(dates.alphabet(), dates.INPUT_WIDTH, dates.ANSWER_LENGTH)
+    runs.write_json_atomic(os.path.join(run_dir, "vocab.json"), vocab.to_json())
     runs.write_status(run_dir, state=state, pid=None, error=error, started_at=time.time())
     runs.append_metric(run_dir, {"type": "epoch", "epoch": 1, "iteration": 10, "test_accuracy": 0.25})
     if owner:
         runmeta.update(run_dir, owner=owner)
     return run_dir
+
+
+@contextmanager
+def pretend_training(run_dir):
+    """A process whose command line is run_dir's training process (a run is running only with one)."""
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)", "-m", "core.train",
+                                "--run-dir", os.path.abspath(run_dir)])
+    try:
+        yield process.pid
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_rename_note_and_delete_rules(tmp_path):
@@ -127,9 +144,10 @@ def test_rename_note_and_delete_rules(tmp_path):
     with pytest.raises(UserError, match="demo run stays"):
         runmeta.delete(outside, root)
     active = fake_run(root, "r2", state="running")
-    runs.write_status(active, pid=os.getpid())                               # alive: reads as running
-    with pytest.raises(UserError, match="stop it"):
-        runmeta.delete(active, root)
+    with pretend_training(active) as pid:
+        runs.write_status(active, pid=pid)                                   # its training process: running
+        with pytest.raises(UserError, match="stop it"):
+            runmeta.delete(active, root)
     os.makedirs(os.path.join(root, "uploads"))
     with pytest.raises(UserError, match="not a run"):
         runmeta.delete(os.path.join(root, "uploads"), root)

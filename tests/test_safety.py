@@ -133,12 +133,12 @@ def test_a_refused_start_leaves_nothing_and_overwrites_nothing(tmp_path):
     root = str(tmp_path / "runs")
     first = data.checked_upload("same.txt", GOOD_LINES.encode())
     [run_dir] = jobs.start_queue(root, [(TrainConfig(epochs=50, hidden_size=8, wordvec_size=4, batch_size=1), "a")],
-                                 upload=first)
+                                 upload=first, owner="visitor", max_per_owner=1)
     try:
         before = sorted(os.listdir(root))
         other = data.checked_upload("same.txt", GOOD_LINES.replace("_", "_1").encode())
-        with pytest.raises(UserError, match="already going"):
-            jobs.start_queue(root, [(quick_config(), "b")], upload=other)
+        with pytest.raises(UserError, match="the limit is 1 per visitor"):   # the same visitor, again
+            jobs.start_queue(root, [(quick_config(), "b")], upload=other, owner="visitor", max_per_owner=1)
         assert sorted(os.listdir(root)) == before
         assert open(os.path.join(run_dir, jobs.UPLOAD_FILE), "rb").read() == GOOD_LINES.encode()
     finally:
