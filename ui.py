@@ -24,7 +24,7 @@ DEMO_RUN = os.path.join(ARTIFACTS, "demo")
 MAX_SHOWN_CHARS = 300   # users' text (errors, names, excerpts) is cut to this length when shown
 
 EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
-            "TUESDAY, SEPTEMBER 25, 1984", "22 November 2016", "2016-11-22"]
+            "22.11.2016", "Tue 22 Nov 2016", "The 3rd of March 2021", "2016/11/22"]
 
 
 def mark_routed():
@@ -151,6 +151,18 @@ def translate(run_dir, checkpoint, text):
     model, vocab, config, lock = load(run_dir, checkpoint)
     with lock:
         return translate_core.translate(model, vocab, config, text)
+
+
+def translate_many(run_dir, checkpoint, texts):
+    """core.translate.translate_many through the cached model: per text a Translation or a UserError."""
+    model, vocab, config, lock = load(run_dir, checkpoint)
+    with lock:
+        return translate_core.translate_many(model, vocab, config, texts)
+
+
+def vocab(run_dir, checkpoint):
+    """The checkpoint's vocabulary (loaded with its cached model); raises UserError for a bad run."""
+    return load(run_dir, checkpoint)[1]
 
 
 def mark(result):
