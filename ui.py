@@ -230,10 +230,11 @@ def data_file_picker(key, label="Data file", container=None):
 def example_buttons(key, state_key):
     """One button per example input; a click puts it into the text box named state_key."""
     st.caption("Examples:")
-    columns = st.columns(4)
-    for n, example in enumerate(EXAMPLES):
-        columns[n % 4].button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
-                              args=(state_key, example), width="stretch")
+    # a wrapping row of buttons as wide as their text: never cut, whatever the window's width
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for n, example in enumerate(EXAMPLES):
+            st.button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
+                      args=(state_key, example), width="content")
 
 
 def format_time(timestamp):

@@ -18,13 +18,14 @@ def attention_heatmap(result, title=None, spans=None, compact=False):
     ("2016-11-22" has two 1s) stay separate rows and columns; cells are square whatever the input's
     length. ``spans`` (one (start, end) or None per output character) outlines the input characters
     each output character should come from. Unless ``compact``, a strip right of the rows shows how
-    sure the model was of each output character (its softmax probability, printed on the right), and
-    where the right answer is known the wrong output characters are marked in red.
+    sure the model was of each output character (its softmax probability), and where the right
+    answer is known the wrong output characters are marked in red, with the right one beside them.
     """
     weights = result.attention
     T, S = weights.shape
     inputs, outputs = list(result.text), list(result.prediction[:T])
     confidence = getattr(result, "confidence", None)
+    strip = not compact and confidence is not None
     wrong = getattr(result, "wrong", None) or [False] * T
     expected = (result.expected or "").ljust(T)
     hover = [[_cell_hover(t, outputs[t], s, inputs[s], weights[t, s], confidence) for s in range(S)]
@@ -32,49 +33,57 @@ def attention_heatmap(result, title=None, spans=None, compact=False):
     fig = go.Figure(go.Heatmap(
         z=weights.tolist(), x=list(range(S)), y=list(range(T)), zmin=0.0, zmax=1.0,
         colorscale=HEATMAP_SCALE, text=hover, hoverinfo="text", xgap=1, ygap=1, showscale=not compact,
-        colorbar={"title": {"text": "weight", "side": "top"}, "thickness": 12, "len": 1.0, "x": 1.0,
-                  "xpad": 70 if not compact and confidence is not None else 10}))
-    strip = not compact and confidence is not None
-    x_ticks, x_text = list(range(S)), [_plain(_visible(c)) for c in inputs]
+        # a short horizontal scale under the rows: it takes no width from the cells
+        colorbar={"title": {"text": "weight", "side": "right"}, "orientation": "h", "thickness": 10,
+                  "len": 0.4, "lenmode": "fraction", "x": 0, "xanchor": "left", "y": -0.02,
+                  "yanchor": "top", "tickfont": {"size": 11}}))
+    x_ticks, x_text, right_edge = list(range(S)), [_plain(_visible(c)) for c in inputs], S - 0.5
     if strip:
+        # two cells wide, one column apart from the input, each probability printed in its cell
         fig.add_trace(go.Heatmap(
-            z=[[float(p)] for p in confidence], x=[S + 1], y=list(range(T)), zmin=0.0, zmax=1.0,
-            colorscale=CONFIDENCE_SCALE, showscale=False, xgap=1, ygap=1, hoverinfo="text",
-            text=[[_strip_hover(t, outputs[t], confidence[t], wrong[t], expected[t])] for t in range(T)]))
-        x_ticks, x_text = x_ticks + [S + 1], x_text + ["p"]
-    size = 10 if compact else 15
-    tick_font = {"size": size, "color": TICK_COLOR, "family": "monospace"}
+            z=[[float(p)] for p in confidence], x0=S + 1.5, dx=2, y=list(range(T)), zmin=0.0, zmax=1.0,
+            colorscale=CONFIDENCE_SCALE, showscale=False, ygap=1, text=[[f"{p:.2f}"] for p in confidence],
+            texttemplate="%{text}", textfont={"size": 11, "color": TICK_COLOR},
+            customdata=[[_strip_hover(t, outputs[t], confidence[t], wrong[t], expected[t])] for t in range(T)],
+            hovertemplate="%{customdata}<extra></extra>", yaxis="y2"))
+        right_edge = S + 2.5
+        # its header in line with the input's characters (the x ticks stay exactly the input)
+        fig.add_annotation(text="p", x=S + 1.5, y=-0.5, yref="y", yanchor="bottom", showarrow=False,
+                           yshift=4, font={"size": 15, "color": TICK_COLOR, "family": "monospace"})
+    tick_font = {"size": 10 if compact else 15, "color": TICK_COLOR, "family": "monospace"}
     fig.update_xaxes(tickmode="array", tickvals=x_ticks, ticktext=x_text, side="top", tickangle=0,
                      title=None if compact else {"text": "input (reading order)", "font": {"size": 13}},
-                     tickfont=tick_font, showgrid=False, zeroline=False,
-                     range=[-0.5, S + 1.5 if strip else S - 0.5], constrain="domain")
-    row_text = [_row_label(c, bad) for c, bad in zip(outputs, wrong)]
-    fig.update_yaxes(tickmode="array", tickvals=list(range(T)), ticktext=row_text, tickfont=tick_font,
+                     tickfont=tick_font, showgrid=False, zeroline=False, range=[-0.5, right_edge],
+                     constrain="domain")
+    fig.update_yaxes(tickmode="array", tickvals=list(range(T)), tickfont=tick_font,
+                     ticktext=[_row_label(c, bad) for c, bad in zip(outputs, wrong)],
                      title=None if compact else {"text": "output", "font": {"size": 13}},
                      range=[T - 0.5, -0.5], showgrid=False, zeroline=False,
                      scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top")
     if strip:
-        # the probabilities (and the right character where the output is wrong) as labels on the right
+        # right of the strip: the right character, where the output is wrong
         fig.update_layout(yaxis2={
             "overlaying": "y", "side": "right", "matches": "y", "tickmode": "array", "showgrid": False,
-            "tickvals": list(range(T)), "zeroline": False, "tickfont": {"size": 12, "color": TICK_COLOR},
-            "ticktext": [_strip_label(p, bad, e) for p, bad, e in zip(confidence, wrong, expected)]})
-        fig.data[1].update(yaxis="y2")
+            "tickvals": list(range(T)), "zeroline": False, "ticks": "",
+            "tickfont": {"size": 13, "color": WRONG_COLOR},
+            "ticktext": [f"✗ '{_plain(e)}'" if bad else "" for bad, e in zip(wrong, expected)]})
     for row, span in enumerate(spans or []):
         if span:
             fig.add_shape(type="rect", x0=span[0] - 0.5, x1=span[1] - 0.5, y0=row - 0.5, y1=row + 0.5,
-                          line={"color": SPAN_COLOR, "width": 2})
+                          name="source", line={"color": SPAN_COLOR, "width": 2})
     for row, bad in enumerate(wrong if strip else []):
-        if bad:   # a wrong output character: its whole row underlined in red
-            fig.add_shape(type="line", x0=-0.5, x1=S + 1.5, y0=row + 0.47, y1=row + 0.47,
-                          line={"color": WRONG_COLOR, "width": 2})
-    columns = S + (2 if strip else 0)
-    cell = 16 if compact else max(18, min(34, 760 // columns))   # px; the figure keeps cells square
-    top = 70 if title else 45
+        if bad:   # a wrong output character: its confidence cell framed in red (and its label red)
+            fig.add_shape(type="rect", x0=S + 0.5, x1=S + 2.5, y0=row - 0.5, y1=row + 0.5, name="wrong",
+                          line={"color": WRONG_COLOR, "width": 3})
+    # Cells are square (scaleanchor); the height fits a plot about 640 px wide (the page in a 1400 px
+    # window has more). A narrower window gets smaller squares, with some space left below them.
+    columns = right_edge + 0.5
+    cell = 16 if compact else max(16, min(34, 640 / columns))
+    top = (60 if title else 30) + (0 if compact else 30)
+    bottom = 10 if compact else 50
     fig.update_layout(title={"text": title, "y": 0.99, "yanchor": "top", "font": {"size": 13 if compact else 15}},
-                      height=top + 30 + T * cell + (0 if compact else 30),
-                      margin={"l": 30 if compact else 70, "r": 10 if compact else 120, "t": top + 30, "b": 10},
-                      plot_bgcolor="white")
+                      height=int(top + T * cell + bottom), plot_bgcolor="white",
+                      margin={"l": 30 if compact else 60, "r": 10 if compact else 50, "t": top, "b": bottom})
     return fig
 
 
@@ -88,10 +97,6 @@ def _cell_hover(t, out, s, inp, weight, confidence):
 def _strip_hover(t, out, p, bad, right):
     text = f"output {t + 1} '{_plain(out)}': confidence {p:.3f}"
     return text + (f"<br>wrong: the right character is '{_plain(right)}'" if bad else "")
-
-
-def _strip_label(p, bad, right):
-    return f"{p:.2f}" + (f" <span style='color:{WRONG_COLOR}'><b>✗ '{_plain(right)}'</b></span>" if bad else "")
 
 
 def _row_label(char, bad):

@@ -41,22 +41,23 @@ except UserError as e:
     st.stop()
 
 # ----- verdict ---------------------------------------------------------------------------------
-# The prediction gets half the row so that "2016-11-22" stays whole in a 900 px window.
-left, middle, right = st.columns([2, 1, 1])
-left.metric("Prediction", result.prediction, border=True)
-if result.confidence is not None:
-    weakest = int(result.confidence.argmin())
-    middle.metric("Confidence", f"{result.confidence[weakest]:.2f}", border=True,
+# Fixed-width metrics in a wrapping row: side by side on a wide page, on two lines in a 900 px window,
+# never cut ("2016-11-22" needs about 230 px at the metric's size).
+with st.container(horizontal=True, wrap=True, key="attention.metrics"):
+    st.metric("Prediction", result.prediction, border=True, width=250)
+    if result.confidence is not None:
+        weakest = int(result.confidence.argmin())
+        st.metric("Confidence", f"{result.confidence[weakest]:.2f}", border=True, width=170,
                   help="The lowest probability the model gave one of its output characters (character "
                        f"{weakest + 1} here). The strip beside the heatmap shows every character's.")
-if result.alignment is not None:
-    right.metric("Alignment", f"{result.alignment:.3f}", border=True,
-                 help="Mean attention mass that each answer character puts on the input characters it "
-                      "comes from. 1 is perfectly aligned.")
+    if result.alignment is not None:
+        st.metric("Alignment", f"{result.alignment:.3f}", border=True, width=170,
+                  help="Mean attention mass that each answer character puts on the input characters it "
+                       "comes from. 1 is perfectly aligned.")
 prediction = ui.escape_markdown(result.prediction.strip())
 if result.impossible:
     st.error(f"Impossible date: {ui.escape_markdown(result.impossible)}. There is no right answer; the "
-             f"model wrote {prediction}.", icon="📅")
+             f"model wrote {prediction}.", icon=":material/event_busy:")
 elif result.expected is None:
     st.info("The generator's forms cannot read this input, so there is no known right answer.")
 elif result.correct:
