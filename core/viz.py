@@ -75,10 +75,11 @@ def attention_heatmap(result, title=None, spans=None, compact=False):
         if bad:   # a wrong output character: its confidence cell framed in red (and its label red)
             fig.add_shape(type="rect", x0=S + 0.5, x1=S + 2.5, y0=row - 0.5, y1=row + 0.5, name="wrong",
                           line={"color": WRONG_COLOR, "width": 3})
-    # Cells are square (scaleanchor); the height fits a plot about 640 px wide (the page in a 1400 px
-    # window has more). A narrower window gets smaller squares, with some space left below them.
+    # Cells are square (scaleanchor). The height fits a plot about 500 px wide: a 1400 px window has
+    # more (the squares keep their size, the plot is narrower than the page), a 900 px window about
+    # 330 px (smaller squares, some space left below them).
     columns = right_edge + 0.5
-    cell = 16 if compact else max(16, min(34, 640 / columns))
+    cell = 16 if compact else max(16, min(34, 500 / columns))
     top = (60 if title else 30) + (0 if compact else 30)
     bottom = 10 if compact else 50
     fig.update_layout(title={"text": title, "y": 0.99, "yanchor": "top", "font": {"size": 13 if compact else 15}},
