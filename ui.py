@@ -24,7 +24,7 @@ DEMO_RUN = os.path.join(ARTIFACTS, "demo")
 MAX_SHOWN_CHARS = 300   # users' text (errors, names, excerpts) is cut to this length when shown
 
 EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
-            "TUESDAY, SEPTEMBER 25, 1984", "22 November 2016", "2016-11-22"]
+            "22.11.2016", "Tue 22 Nov 2016", "The 3rd of March 2021", "2016/11/22"]
 
 
 def mark_routed():
@@ -153,6 +153,18 @@ def translate(run_dir, checkpoint, text):
         return translate_core.translate(model, vocab, config, text)
 
 
+def translate_many(run_dir, checkpoint, texts):
+    """core.translate.translate_many through the cached model: per text a Translation or a UserError."""
+    model, vocab, config, lock = load(run_dir, checkpoint)
+    with lock:
+        return translate_core.translate_many(model, vocab, config, texts)
+
+
+def vocab(run_dir, checkpoint):
+    """The checkpoint's vocabulary (loaded with its cached model); raises UserError for a bad run."""
+    return load(run_dir, checkpoint)[1]
+
+
 def mark(result):
     """A prediction with a check mark or a cross where the right answer is known."""
     return result.prediction.strip() + ("" if result.correct is None else (" ✓" if result.correct else " ✗"))
@@ -218,10 +230,11 @@ def data_file_picker(key, label="Data file", container=None):
 def example_buttons(key, state_key):
     """One button per example input; a click puts it into the text box named state_key."""
     st.caption("Examples:")
-    columns = st.columns(4)
-    for n, example in enumerate(EXAMPLES):
-        columns[n % 4].button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
-                              args=(state_key, example), width="stretch")
+    # a wrapping row of buttons as wide as their text: never cut, whatever the window's width
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        for n, example in enumerate(EXAMPLES):
+            st.button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
+                      args=(state_key, example), width="content")
 
 
 def format_time(timestamp):

@@ -9,7 +9,7 @@ import numpy as np
 
 from core.attention import TimeAttention
 from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
-from core.modules import Init, Seq2seqBase
+from core.modules import Init, Seq2seqBase, chosen_probability
 from core.seq2seq import PeekySeq2seq, Seq2seq
 
 
@@ -62,16 +62,18 @@ class AttentionDecoder:
         return denc_hs
 
     def generate(self, enc_hs, start_ids, sample_size):
-        """Greedy decoding of a whole batch -> ids (N, sample_size), attention (N, sample_size, S)."""
+        """Greedy decoding of a whole batch -> ids (N, sample_size), attention (N, sample_size, S),
+        and the softmax probability of each chosen id (N, sample_size)."""
         self.lstm.set_state(enc_hs[:, -1])
         ids = start_ids.reshape(-1, 1)
-        sampled, weights = [], []
+        sampled, weights, probabilities = [], [], []
         for _ in range(sample_size):
             score = self._step(ids, enc_hs)
             ids = score.argmax(axis=2)
             sampled.append(ids[:, 0])
             weights.append(self.attention.attention_weights[:, 0])
-        return np.stack(sampled, axis=1), np.stack(weights, axis=1)
+            probabilities.append(chosen_probability(score[:, 0]))
+        return np.stack(sampled, axis=1), np.stack(weights, axis=1), np.stack(probabilities, axis=1)
 
 
 class AttentionSeq2seq(Seq2seqBase):

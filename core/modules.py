@@ -45,7 +45,8 @@ class Seq2seqBase:
 
     Subclasses set encoder, decoder (each with ``layers``: [(name, layer)]) and softmax, then call
     _collect(), which names every parameter "encoder.<layer>.<key>". After generate,
-    ``attention_weights`` holds (N, sample_size, S) for attention models and None otherwise.
+    ``attention_weights`` holds (N, sample_size, S) for attention models and None otherwise, and
+    ``output_probabilities`` (N, sample_size) the softmax probability of each chosen character.
     """
 
     def _collect(self):
@@ -54,6 +55,7 @@ class Seq2seqBase:
         self.params = collect(layers, "params")
         self.grads = collect(layers, "grads")
         self.attention_weights = None
+        self.output_probabilities = None
 
     def forward(self, xs, ts):
         decoder_in, target = ts[:, :-1], ts[:, 1:]
@@ -67,5 +69,11 @@ class Seq2seqBase:
     def generate(self, xs, start_id, sample_size):
         encoded = self.encoder.forward(xs)
         start_ids = np.full(len(xs), start_id, dtype=np.int64)
-        ids, self.attention_weights = self.decoder.generate(encoded, start_ids, sample_size)
+        ids, self.attention_weights, self.output_probabilities = self.decoder.generate(
+            encoded, start_ids, sample_size)
         return ids
+
+
+def chosen_probability(score):
+    """score (N, V) -> the softmax probability of each row's largest score (the greedy choice), (N,)."""
+    return 1.0 / np.exp(score - score.max(axis=1, keepdims=True)).sum(axis=1)

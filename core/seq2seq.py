@@ -3,7 +3,7 @@ PeekySeq2seq (that state is also fed to every decoder step and to its output lay
 import numpy as np
 
 from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
-from core.modules import Init, Seq2seqBase
+from core.modules import Init, Seq2seqBase, chosen_probability
 
 
 class Encoder:
@@ -66,14 +66,17 @@ class Decoder:
         return self.lstm.dh + dh_peek
 
     def generate(self, h, start_ids, sample_size):
-        """Greedy ids (N, sample_size); no attention to report (None)."""
+        """Greedy ids (N, sample_size), no attention to report (None), and the softmax probability
+        of each chosen id (N, sample_size)."""
         self.lstm.set_state(h)
         ids = start_ids.reshape(-1, 1)
-        sampled = []
+        sampled, probabilities = [], []
         for _ in range(sample_size):
-            ids = self._step(ids, h).argmax(axis=2)
+            score = self._step(ids, h)
+            ids = score.argmax(axis=2)
             sampled.append(ids[:, 0])
-        return np.stack(sampled, axis=1), None
+            probabilities.append(chosen_probability(score[:, 0]))
+        return np.stack(sampled, axis=1), None, np.stack(probabilities, axis=1)
 
 
 class Seq2seq(Seq2seqBase):

@@ -1,65 +1,130 @@
-"""Attention: type a date, see the prediction and where each output character looked."""
+"""Attention: type a date, see the prediction, how sure the model was and where each output character
+looked; then the same date in every other form."""
+import functools
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from core import viz, viz_lines
+from core import run_checkpoints, translate, variants, viz, viz_lines
 from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Attention")
-run, epoch = ui.run_and_epoch_picker("attention")
-
-if "attention.text" not in st.session_state:
-    st.session_state["attention.text"] = ui.EXAMPLES[0]
-text = st.text_input("Input", key="attention.text", max_chars=100,
-                     help="A date in any of the formats below, or any string the model's vocabulary allows.")
-ui.example_buttons("attention.example", "attention.text")
+run, checkpoint = ui.run_and_epoch_picker("attention")
 
 try:
-    result = ui.translate(run["path"], epoch, text)
+    vocab = ui.vocab(run["path"], checkpoint)
 except UserError as e:
     ui.show_user_error(e)
     st.stop()
 
-left, middle, right = st.columns([1, 1, 2])
-left.metric("Prediction", result.prediction, border=True)
-if result.alignment is not None:
-    middle.metric("Alignment score", f"{result.alignment:.3f}", border=True,
-                  help="Mean attention mass that each answer character puts on the input characters it "
-                       "comes from (year, month or day). 1 is perfectly aligned.")
-if result.expected is None:
-    right.info("The generator's formats cannot read this input, so there is no known right answer.")
-elif result.correct:
-    right.success(f"Correct: the input means {result.expected}.")
-else:
-    right.warning(f"Wrong: the input means {result.expected}, the model wrote {result.prediction}.")
+# ----- input -----------------------------------------------------------------------------------
+if "attention.text" not in st.session_state:
+    st.session_state["attention.text"] = ui.EXAMPLES[0]
+# The counter shows the model's real width; a longer text already in the box (a link, another
+# run's model) is kept whole and gets the one-line "too long" message below instead of being cut.
+width = max(vocab.input_width, len(st.session_state["attention.text"]))
+text = st.text_input("Input", key="attention.text", max_chars=width,
+                     help=f"A date as you would write it (this model reads up to {vocab.input_width} "
+                          "characters), or any string its vocabulary allows.")
+refused = translate.refused_characters(vocab, text)
+if refused:
+    st.caption("Not in this model's vocabulary (it cannot read them): "
+               + "  ".join(ui.escape_markdown(repr(c)) for c in refused))
+ui.example_buttons("attention.example", "attention.text")
 
+try:
+    result = ui.translate(run["path"], checkpoint, text)
+except UserError as e:
+    ui.show_user_error(e)
+    st.stop()
+
+# ----- verdict ---------------------------------------------------------------------------------
+# Fixed-width metrics in a wrapping row: side by side on a wide page, on two lines in a 900 px window,
+# never cut ("2016-11-22" needs about 230 px at the metric's size).
+with st.container(horizontal=True, wrap=True, key="attention.metrics"):
+    st.metric("Prediction", result.prediction, border=True, width=250)
+    if result.confidence is not None:
+        weakest = int(result.confidence.argmin())
+        st.metric("Confidence", f"{result.confidence[weakest]:.2f}", border=True, width=170,
+                  help="The lowest probability the model gave one of its output characters (character "
+                       f"{weakest + 1} here). The strip beside the heatmap shows every character's.")
+    if result.alignment is not None:
+        st.metric("Alignment", f"{result.alignment:.3f}", border=True, width=170,
+                  help="Mean attention mass that each answer character puts on the input characters it "
+                       "comes from. 1 is perfectly aligned.")
+prediction = ui.escape_markdown(result.prediction.strip())
+if result.impossible:
+    st.error(f"Impossible date: {ui.escape_markdown(result.impossible)}. There is no right answer; the "
+             f"model wrote {prediction}.", icon=":material/event_busy:")
+elif result.expected is None:
+    st.info("The generator's forms cannot read this input, so there is no known right answer.")
+elif result.correct:
+    st.success(f"Correct: the input means {result.expected}.")
+else:
+    st.warning(f"Wrong: the input means {result.expected}, the model wrote {prediction}. The wrong "
+               "characters are marked in red on the heatmap.")
+
+# ----- heatmap ---------------------------------------------------------------------------------
 if result.attention is None:
     st.info(f"This run's model ({run['model']}) has no attention: its decoder sees only the encoder's "
             "last state. Train an attention model to see where it looks.")
-    st.stop()
-outline = result.spans is not None and st.toggle(
-    "Outline the characters each answer character comes from", value=True, key="attention.outline")
-figure = viz.attention_heatmap(result, title=f"{run['run']}, epoch {epoch}",
-                               spans=result.spans if outline else None)
-st.plotly_chart(figure, key="attention.heatmap", config={"toImageButtonOptions": {"filename": "attention"}})
-st.caption("Rows: output characters. Columns: input characters in reading order. Hover a cell for its "
-           "exact weight; the camera icon in the chart's toolbar saves it as PNG.")
+else:
+    outline = result.spans is not None and st.toggle(
+        "Outline the characters each answer character comes from", value=True, key="attention.outline")
+    figure = viz.attention_heatmap(result, title=f"{run['run']}, {run_checkpoints.title(checkpoint)}",
+                                   spans=result.spans if outline else None)
+    st.plotly_chart(figure, key="attention.heatmap", width="stretch",
+                    config={"toImageButtonOptions": {"filename": "attention"}})
+    st.caption("Rows: output characters. Columns: input characters in reading order. The strip on the "
+               "right (p) is how sure the model was of each output character. Hover a cell for its exact "
+               "weight; the camera icon in the chart's toolbar saves it as PNG.")
+    matrix = pd.DataFrame(result.attention,
+                          index=[f"{t + 1}:{c}" for t, c in enumerate(result.prediction)],
+                          columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
+    st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
+                       file_name="attention.csv", mime="text/csv", key="attention.csv")
 
-matrix = pd.DataFrame(result.attention,
-                      index=[f"{t + 1}:{c}" for t, c in enumerate(result.prediction)],
-                      columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
-st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
-                   file_name="attention.csv", mime="text/csv", key="attention.csv")
+    st.subheader("Lines view")
+    st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
+               "darker a line, the more the output character looks at that input character. Pick one output "
+               "character to see its lines alone.")
+    positions = ["all"] + list(range(len(result.prediction)))
+    picked = st.segmented_control(
+        "Output character", positions, default="all", key="attention.lines_pick",
+        format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
+    st.plotly_chart(viz_lines.attention_lines(result, selected=None if picked in (None, "all") else picked),
+                    key="attention.lines")
 
-st.subheader("Lines view")
-st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
-           "darker a line, the more the output character looks at that input character. Pick one output "
-           "character to see its lines alone.")
-positions = ["all"] + list(range(len(result.prediction)))
-picked = st.segmented_control(
-    "Output character", positions, default="all", key="attention.lines_pick",
-    format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
-st.plotly_chart(viz_lines.attention_lines(result, selected=None if picked in (None, "all") else picked),
-                key="attention.lines")
+# ----- variants --------------------------------------------------------------------------------
+def open_variant(table_key):
+    """A click on a variant's row puts it into the input (a callback: it runs before the widgets)."""
+    picked = st.session_state[table_key].selection.rows
+    if picked:
+        st.session_state["attention.text"] = st.session_state["attention.variant_inputs"][picked[0]]
+
+
+def show_variants():
+    examples = variants.of_text(text)
+    if not examples:
+        st.info("Variants need a date written in one of the generator's forms.")
+        return
+    rows = variants.rows(result.expected, examples,
+                         ui.translate_many(run["path"], checkpoint, [e.question for e in examples]))
+    right_count = sum(r["mark"] == "✓" for r in rows)
+    missed = sorted({r["format"] for r in rows if r["mark"] != "✓"})
+    st.write(f"{right_count} of {len(rows)} right." + (f" Wrong or refused: {', '.join(missed)}." if missed else ""))
+    st.session_state["attention.variant_inputs"] = [r["input"] for r in rows]
+    table_key = f"attention.variants.table.{text}"   # a fresh selection for every input
+    st.dataframe(pd.DataFrame(rows), key=table_key, on_select=functools.partial(open_variant, table_key),
+                 selection_mode="single-row", hide_index=True, width="stretch",
+                 column_config={"confidence": st.column_config.NumberColumn("confidence", format="%.2f"),
+                                "mark": st.column_config.TextColumn("", width="small")})
+    st.caption("Click a row to open that variant above.")
+
+
+st.subheader("Variants")
+if st.toggle("Show this date in every format and case, and with the day and the month moved by one",
+             key="attention.variants"):
+    show_variants()

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import jobs, runs, translate
+from core import dates, jobs, runs, translate
 from tests.conftest import PROJECT_ROOT, run_module
 
 APP = os.path.join(PROJECT_ROOT, "app.py")
@@ -55,7 +55,6 @@ def test_example_button_fills_the_input(tiny_run):
 
 @pytest.mark.parametrize("text, message", [
     ("", "empty"),
-    ("Tuesday, November 22, 2016 and more", "characters long"),
     ("Tuesday, November 22, 2016?", "'?'"),
 ])
 def test_attention_bad_input_shows_an_error(tiny_run, text, message):
@@ -66,19 +65,115 @@ def test_attention_bad_input_shows_an_error(tiny_run, text, message):
     assert not heatmaps(at)
 
 
+def test_attention_too_long_text_is_kept_whole_and_explained(tiny_run):
+    """The box counts to the model's width, so a longer text only arrives from elsewhere (a link,
+    another run's model): it is kept whole and gets the one-line reason."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["attention.text"] = "Tuesday, November 22, 2016 and more and more"
+    at.run()
+    at.switch_page("pages/attention.py").run()
+    assert at.text_input(key="attention.text").value == "Tuesday, November 22, 2016 and more and more"
+    assert at.error and "44 characters long" in at.error[0].value and not heatmaps(at)
+
+
 def test_attention_shows_alignment_and_outlines_the_source_spans(tiny_run):
     at = open_page("attention")
     at.text_input(key="attention.text").input("Aug 19, 2003").run()
     model, vocab, config, epoch = runs.load_model(tiny_run)
     expected = translate.translate(model, vocab, config, "Aug 19, 2003")
-    assert [m.value for m in at.metric][1] == f"{expected.alignment:.3f}"
-    shapes = heatmaps(at)[0]["layout"]["shapes"]
+    assert metric(at, "Alignment") == f"{expected.alignment:.3f}"
+    shapes = [s for s in heatmaps(at)[0]["layout"]["shapes"] if s.get("name") == "source"]
     assert len(shapes) == 8                                   # 4 year + 2 month + 2 day characters
     # each digit outlines the one character it is copied from; the month digits the name "Aug"
     assert {(s["x0"] + 0.5, s["x1"] + 0.5) for s in shapes} == {(0, 3), (4, 5), (5, 6), (8, 9), (9, 10),
                                                                 (10, 11), (11, 12)}
     at.toggle(key="attention.outline").set_value(False).run()
-    assert "shapes" not in heatmaps(at)[0]["layout"]
+    assert not [s for s in heatmaps(at)[0]["layout"].get("shapes", []) if s.get("name") == "source"]
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_attention_confidence_strip_and_metric(tiny_run):
+    at = open_page("attention")
+    at.text_input(key="attention.text").input("Aug 19, 2003").run()
+    model, vocab, config, _ = runs.load_model(tiny_run)
+    expected = translate.translate(model, vocab, config, "Aug 19, 2003")
+    [spec] = heatmaps(at)
+    strip = spec["data"][1]
+    np.testing.assert_allclose(np.ravel(strip["z"]), expected.confidence, rtol=1e-6)
+    assert strip["x0"] == len("Aug 19, 2003") + 1.5              # one column right of the input's
+    assert [row[0] for row in strip["text"]] == [f"{p:.2f}" for p in expected.confidence]
+    assert metric(at, "Confidence") == f"{expected.confidence.min():.2f}"
+    assert "sure of" in spec["data"][0]["text"][0][0] and "&lt;- input 1 'A', weight" in spec["data"][0]["text"][0][0]
+
+
+def first_wrong(tiny_run, count=300):
+    """A generated date the tiny model gets wrong, with its core translation."""
+    model, vocab, config, _ = runs.load_model(tiny_run)
+    for e in dates.generate(count, seed=11):
+        result = translate.translate(model, vocab, config, e.question)
+        if not result.correct:
+            return e.question, result
+    pytest.skip("the tiny model got every date right")
+
+
+def test_attention_marks_the_wrong_characters(tiny_run):
+    text, expected = first_wrong(tiny_run)
+    at = open_page("attention")
+    at.text_input(key="attention.text").input(text).run()
+    assert at.warning and "Wrong" in at.warning[0].value
+    [spec] = heatmaps(at)
+    bad_rows = [t for t, bad in enumerate(expected.wrong) if bad]
+    rows = spec["layout"]["yaxis"]["ticktext"]
+    assert [t for t, label in enumerate(rows) if "color" in label] == bad_rows
+    assert [t for t, label in enumerate(spec["layout"]["yaxis2"]["ticktext"]) if "✗" in label] == bad_rows
+    frames = [s for s in spec["layout"]["shapes"] if s.get("name") == "wrong"]
+    assert sorted(round(s["y0"] + 0.5) for s in frames) == bad_rows
+
+
+def test_attention_calls_an_impossible_date_what_it_is(tiny_run):
+    at = open_page("attention")
+    at.text_input(key="attention.text").input("31 February 2020").run()
+    assert not at.exception
+    assert "Impossible date: February 2020 has only 29 days" in at.error[0].value
+    assert heatmaps(at)                                       # the model's answer is still shown
+    at.text_input(key="attention.text").input("2019-02-29").run()
+    assert "2019 is not a leap year" in at.error[0].value
+
+
+def test_attention_lists_refused_characters_and_counts_to_the_models_width(tiny_run):
+    at = open_page("attention")
+    vocab = runs.load_model(tiny_run)[1]
+    assert at.text_input(key="attention.text").max_chars == vocab.input_width == dates.INPUT_WIDTH
+    at.text_input(key="attention.text").input("22.11.2016 ?!").run()
+    shown = [c.value.replace("\\", "") for c in at.caption]              # as displayed (Markdown escapes off)
+    assert any("vocabulary" in c and "'?'" in c and "'!'" in c for c in shown)
+    assert at.error and "'!' '?'" in at.error[0].value
+    at.text_input(key="attention.text").input("22.11.2016").run()
+    assert not any("vocabulary" in c.value for c in at.caption)
+
+
+def test_attention_variants_show_every_format_with_the_models_answers(tiny_run):
+    at = open_page("attention")
+    at.text_input(key="attention.text").input("nov 22 2016").run()
+    assert not at.dataframe                                   # variants appear on one click
+    at.toggle(key="attention.variants").set_value(True).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    examples = dates.variants(dates.parse("nov 22 2016"))
+    assert list(table["input"]) == [e.question for e in examples]
+    assert set(table["format"]) >= {"full/title", "short", "dot", "ordinal_of/upper"}
+    assert list(table["change"])[-4:] == ["day -1", "day +1", "month -1", "month +1"]
+    model, vocab, config, _ = runs.load_model(tiny_run)
+    for _, row in table.iloc[::9].iterrows():
+        result = translate.translate(model, vocab, config, row["input"])
+        assert row["prediction"] == result.prediction
+        assert row["mark"] == ("✓" if result.correct else "✗")
+    assert any(f"{sum(table['mark'] == '✓')} of {len(table)} right." in m.value for m in at.markdown)
+    at.text_input(key="attention.text").input("hello").run()
+    assert not at.dataframe and any("Variants need a date" in i.value for i in at.info)
 
 
 def test_attention_matrix_download(tiny_run):

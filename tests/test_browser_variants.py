@@ -1,0 +1,33 @@
+"""Variants in a real browser: a click on a row of the variants table opens that variant (AppTest
+cannot click a table row). Uses test_browser's server and page."""
+import os
+
+from core import dates
+from tests.test_browser import OUT, page, server   # noqa: F401  (pytest fixtures)
+
+ROW_PX = 35   # Streamlit's dataframe: header and rows are 35 px high
+
+
+def test_a_click_on_a_variant_opens_it(server, page):  # noqa: F811
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Attention").click()
+    page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot", timeout=30000)
+    box = page.locator("[data-testid='stTextInput'] input")
+    box.fill("nov 22 2016")
+    box.press("Enter")
+    page.get_by_text("Show this date in every format and case").click()
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for(timeout=30000)
+    table.scroll_into_view_if_needed()
+    page.screenshot(path=os.path.join(OUT, "variants.png"))
+    row = 3
+    wanted = dates.variants(dates.parse("nov 22 2016"))[row].question
+    frame = table.bounding_box()
+    page.mouse.click(frame["x"] + 18, frame["y"] + ROW_PX * (row + 1) + ROW_PX / 2)   # its selection box
+    page.wait_for_function("(wanted) => document.querySelector(\"[data-testid='stTextInput'] input\").value === wanted",
+                           arg=wanted, timeout=30000)
+    page.wait_for_function("""(wanted) => {
+        const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plot && plot.layout && (plot.layout.xaxis.ticktext || []).join('') === wanted.replaceAll(' ', '␣'); }""",
+                           arg=wanted, timeout=30000)
