@@ -11,6 +11,7 @@ from core.errors import UserError
 
 ui.require_router(__file__)
 st.title("Attention")
+ui.open_from_link("attention")   # /attention?run=demo&epoch=2&text=...
 run, checkpoint = ui.run_and_epoch_picker("attention")
 
 try:
@@ -33,6 +34,7 @@ if refused:
     st.caption("Not in this model's vocabulary (it cannot read them): "
                + "  ".join(ui.escape_markdown(repr(c)) for c in refused))
 ui.example_buttons("attention.example", "attention.text")
+ui.sync_link("attention", run, checkpoint, text)   # the address shows this view, to share it
 
 try:
     result = ui.translate(run["path"], checkpoint, text)

@@ -85,3 +85,25 @@ def test_a_link_opens_the_run_and_text_and_the_address_follows(tiny_run):
     assert at.text_input(key="compare.text").value == "Aug 19, 2003"
     at.text_input(key="compare.text").input("2/10/93").run()
     assert at.query_params["text"] == "2/10/93" and at.query_params["run"] == "demo"
+
+
+def test_a_link_opens_the_attention_page_on_its_checkpoint_and_text(tiny_run):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"run": "demo", "epoch": "2", "text": "Aug 19, 2003"})
+    at.run()
+    at.switch_page("pages/attention.py").run()
+    assert at.session_state["attention.epoch"] == "epoch_002"
+    assert at.text_input(key="attention.text").value == "Aug 19, 2003"
+    model, vocab, config, _ = runs.load_model(tiny_run, "epoch_002")
+    assert at.metric[0].value == translate.translate(model, vocab, config, "Aug 19, 2003").prediction
+    at.text_input(key="attention.text").input("2/10/93").run()
+    assert at.query_params["text"] == "2/10/93" and at.query_params["epoch"] == "2"
+
+
+def test_a_link_with_unknown_values_says_so(tiny_run):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update({"run": "nope", "text": "2/10/93"})
+    at.run()
+    at.switch_page("pages/attention.py").run()
+    assert not at.exception
+    assert any("no run named" in w.value.replace("\\", "") for w in at.warning)
