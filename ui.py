@@ -311,9 +311,7 @@ MARKDOWN_SPECIAL = set("\\`*_{}[]()<>#+-.!|~:$=@^")   # ':' '.' '@': bare links 
 def live_attention(run_dir, key="train.probe"):
     """The probe date's attention at the run's newest weights: the live snapshot while it trains,
     else its latest checkpoint. Typed before or during training; every tab computes its own."""
-    if key not in st.session_state:
-        st.session_state[key] = EXAMPLES[0]
-    text = st.text_input("Probe date", key=key, max_chars=100,
+    text = st.text_input("Probe date", EXAMPLES[0], key=key, max_chars=100,
                          help="Any date: its attention is redrawn from the newest weights every few seconds.")
     try:
         live_result = translate_live(run_dir, text)
