@@ -131,8 +131,11 @@ def test_workers_end_with_their_trainer(how):
         while any(alive(p) for p in pids) and time.time() < deadline:
             time.sleep(0.05)
         assert not any(alive(p) for p in pids), "a worker outlived its trainer"
-        if how == "close":   # a clean close also removes the shared memory
-            assert not os.path.exists(f"/dev/shm/{params_name}") and not os.path.exists(f"/dev/shm/{grads_name}")
+        if how == "close":   # a clean close also removes the shared memory (right after the workers end)
+            blocks = [f"/dev/shm/{params_name}", f"/dev/shm/{grads_name}"]
+            while any(map(os.path.exists, blocks)) and time.time() < deadline:
+                time.sleep(0.05)
+            assert not any(map(os.path.exists, blocks))
     finally:
         trainer.kill()
         trainer.wait()
