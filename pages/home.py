@@ -101,12 +101,12 @@ def manager(rows):
         if row["note"]:
             st.text(row["note"])   # users' text: plain, never Markdown
         has_epochs = row["epochs"] > 0
-        c1, c2 = st.columns(2)
-        if c1.button("Open in Attention", key="home.open.attention", icon=":material/grid_on:", disabled=not has_epochs,
-                     help=None if has_epochs else "No finished epoch yet"):
+        # one under the other: side by side they were cut to "O..." in a 900 px window
+        if st.button("Open in Attention", key="home.open.attention", icon=":material/grid_on:", disabled=not has_epochs,
+                     help=None if has_epochs else "No finished epoch yet", width="stretch"):
             open_in("pages/attention.py", "attention.run", path)
-        if c2.button("Open in Compare", key="home.open.compare", icon=":material/compare:", disabled=not has_epochs,
-                     help=None if has_epochs else "No finished epoch yet"):
+        if st.button("Open in Compare", key="home.open.compare", icon=":material/compare:", disabled=not has_epochs,
+                     help=None if has_epochs else "No finished epoch yet", width="stretch"):
             open_in("pages/compare.py", "compare.run", path)
         if row["state"] == "failed" and row["error"]:
             st.code(row["error"], language=None, wrap_lines=True)
@@ -144,7 +144,6 @@ def runs_view():
 
 st.fragment(runs_view, run_every=REFRESH_S if active_at_load else IDLE_REFRESH_S)()
 
-left, middle, right = st.columns(3)
-left.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
-middle.page_link("pages/attention.py", label="Look at attention", icon=":material/grid_on:")
-right.page_link("pages/compare.py", label="Compare epochs and runs", icon=":material/compare:")
+st.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
+st.page_link("pages/attention.py", label="Look at attention", icon=":material/grid_on:")
+st.page_link("pages/compare.py", label="Compare epochs and runs", icon=":material/compare:")

@@ -41,7 +41,8 @@ BABEL = {
 
 # The forms people type (issue 9), each in its own words.
 FORMS = {
-    "abbr-period": lambda d: f"{MONTH[d.month - 1][:3]}. {d.day}, {d.year}",
+    # "May" is a whole word: nobody writes "May."
+    "abbr-period": lambda d: f"{MONTH[d.month - 1][:3]}{'' if d.month == 5 else '.'} {d.day}, {d.year}",
     "abbr-nocomma": lambda d: f"{MONTH[d.month - 1][:3]} {d.day} {d.year}",
     "ordinal-of": lambda d: f"the {ordinal(d.day)} of {MONTH[d.month - 1]} {d.year}",
     "month-ordinal": lambda d: f"{MONTH[d.month - 1]} {ordinal(d.day)}, {d.year}",
