@@ -15,20 +15,12 @@ from core import data, dates, jobs, runmeta, runs
 from core.config import TrainConfig
 from core.errors import UserError
 from tests.conftest import PROJECT_ROOT, run_module
+from tests.test_app import wait_for
 
 APP = os.path.join(PROJECT_ROOT, "app.py")
 LONG_TINY = TrainConfig(data_size=20000, epochs=50, hidden_size=8, wordvec_size=4)
 SHORT_TINY = TrainConfig(data_size=300, epochs=1, hidden_size=8, wordvec_size=4)
 ALICE, BOB = "a" * 32, "b" * 32
-
-
-def wait_for(condition, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def state(run_dir):
