@@ -67,6 +67,11 @@ with st.expander("New training run", expanded=form_open, icon=":material/tune:")
         batch = c3.number_input("Batch size", 1, 1024, defaults.batch_size, key="train.batch")
         lr = c4.number_input("Learning rate", 1e-5, 1.0, None, format="%.4f", key="train.lr",
                              placeholder=f"preset: {defaults.lr}")
+        inside = st.number_input("Checkpoints inside training", 0, 100, defaults.iter_checkpoints,
+                                 key="train.iter_checkpoints",
+                                 help="Saved besides each epoch's end, from the initial weights on, dense early "
+                                      "and sparse later, to replay attention forming (Compare). 0: none. "
+                                      "About 2.4 MB each at the book's size.")
         c1, c2 = st.columns([1, 3])
         started = c1.form_submit_button("Start training", type="primary", key="train.start")
         comparison = c2.form_submit_button(
@@ -102,6 +107,7 @@ def requested_config(model_name, source):
     overrides = dict(model=model_name, epochs=int(epochs), seed=int(seed), **source,
                      data_size=int(size), hidden_size=int(hidden), wordvec_size=int(wordvec),
                      batch_size=int(batch), bidirectional=bool(bidirectional) and model_name == "attention",
+                     iter_checkpoints=int(inside),
                      lstm_biases=1 if book_lstm else 2)
     if lr is not None:
         overrides["lr"] = float(lr)

@@ -197,6 +197,7 @@ def press_on_train_page(button_key, hidden_size, book_lstm=False):
     at.number_input(key="train.epochs").set_value(50)
     at.number_input(key="train.hidden").set_value(hidden_size)
     at.checkbox(key="train.book_lstm").set_value(book_lstm)
+    at.number_input(key="train.iter_checkpoints").set_value(3)
     at.button(key=button_key).click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     return at
@@ -207,6 +208,7 @@ def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
     root = os.path.join(artifacts, "runs")
     [run_dir] = jobs.active_runs(root)
     assert runs.read_config(run_dir).lstm_biases == 2
+    assert runs.read_config(run_dir).iter_checkpoints == 3        # the form's count reaches the run
     assert runs.read_status(run_dir)["pid"]
     try:
         # a second Start from the same browser (another tab) is refused while the first one runs

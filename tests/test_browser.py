@@ -108,6 +108,21 @@ def test_type_a_date_and_see_the_heatmap(server, page):
     page.screenshot(path=os.path.join(OUT, "attention.png"), full_page=True)
 
 
+def test_a_link_opens_a_view_and_the_address_follows(server, page):
+    page.goto(f"{server}/attention?run=demo&epoch=2&text=Aug%2019%2C%202003")
+    page.wait_for_function("""() => {
+        const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
+        return plot && plot.layout && (plot.layout.xaxis.ticktext || []).join('') === 'Aug␣19,␣2003'; }""",
+                           timeout=60000)
+    assert page.locator("[data-testid='stTextInput'] input").first.input_value() == "Aug 19, 2003"
+    assert page.get_by_text("epoch 2 - iteration").count() >= 1            # the checkpoint picker's label
+    box = page.locator("[data-testid='stTextInput'] input").first
+    box.fill("2/10/93")
+    box.press("Enter")
+    page.wait_for_function("() => window.location.search.includes('text=2%2F10%2F93')", timeout=30000)
+    assert "run=demo" in page.url and "epoch=2" in page.url
+
+
 def test_click_a_wrong_prediction_into_the_heatmap(server, page):
     page.goto(server)
     page.wait_for_selector("[data-testid='stApp']")
