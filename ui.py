@@ -104,9 +104,6 @@ def run_and_checkpoint_picker(prefix):
     return run, checkpoint
 
 
-run_and_epoch_picker = run_and_checkpoint_picker   # the name the pages used before iteration checkpoints
-
-
 @st.cache_resource(max_entries=32, show_spinner="Loading checkpoint...")
 def _loaded(run_dir, checkpoint, mtime):
     """(model, vocab, config, lock) for one checkpoint; mtime in the key reloads a replaced file.

@@ -12,7 +12,7 @@ from core.errors import UserError
 ui.require_router(__file__)
 st.title("Attention")
 ui.open_from_link("attention")   # /attention?run=demo&epoch=2&text=...
-run, checkpoint = ui.run_and_epoch_picker("attention")
+run, checkpoint = ui.run_and_checkpoint_picker("attention")
 
 try:
     vocab = ui.vocab(run["path"], checkpoint)
