@@ -11,7 +11,7 @@ import time
 
 import streamlit as st
 
-from core import checkpoints, curves, datafiles, live, metrics as metrics_core, runindex, runmeta, runs
+from core import curves, datafiles, live, metrics as metrics_core, run_checkpoints, runindex, runmeta, runs
 from core import translate as translate_core, viz
 from core.errors import UserError
 from core.models import build_model
@@ -278,8 +278,8 @@ def open_from_link(prefix):
 def _checkpoint_from_link(epoch, iteration):
     try:
         if epoch:
-            return runs.run_checkpoints.epoch_name(int(epoch))
-        return runs.run_checkpoints.iteration_name(int(iteration))
+            return run_checkpoints.epoch_name(int(epoch))
+        return run_checkpoints.iteration_name(int(iteration))
     except ValueError:
         return None
 
@@ -288,7 +288,7 @@ def sync_link(prefix, run, checkpoint=None, text=None):
     """Make the address describe what the page shows (and remember it, so it is not applied again)."""
     params = {"run": run["run"]}
     if checkpoint:
-        match = runs.run_checkpoints.EPOCH_NAME.match(checkpoint)
+        match = run_checkpoints.EPOCH_NAME.match(checkpoint)
         params["epoch" if match else "iteration"] = str(int(checkpoint.split("_")[1]))
     if text:
         params["text"] = text

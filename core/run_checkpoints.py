@@ -123,13 +123,10 @@ def from_cli(args):
 
 
 def describe(name):
-    """"epoch_003" -> "for epoch 3"; "iter_0000150" -> "at iteration 150"."""
-    epoch_match, iter_match = EPOCH_NAME.match(name), ITER_NAME.match(name)
-    if epoch_match:
-        return f"for epoch {int(epoch_match.group(1))}"
-    if iter_match:
-        return f"at iteration {int(iter_match.group(1))}"
-    return repr(name)
+    """"epoch_003" -> "for epoch 3"; "iter_0000150" -> "at iteration 150" (for messages)."""
+    if EPOCH_NAME.match(name):
+        return f"for {title(name)}"
+    return f"at {title(name)}" if ITER_NAME.match(name) else repr(name)
 
 
 def summary(available):

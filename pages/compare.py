@@ -30,42 +30,35 @@ text = st.text_input("Input", key="compare.text", max_chars=100)
 ui.sync_link("compare", run, text=text)
 
 
-def translations(chosen):
-    """{checkpoint: Translation}, or None (with the reason shown) when the input cannot be read."""
+def translate_every_checkpoint():
+    """{checkpoint: Translation} for every checkpoint, once per rerun for all three views (the replay
+    needs them all); None, with the reason shown once, when the input cannot be read."""
     try:
-        return {name: ui.translate(run["path"], name, text) for name in chosen}
+        return {name: ui.translate(run["path"], name, text) for name in names}
     except UserError as e:
         ui.show_user_error(e)
         return None
 
 
-def checkpoints_side_by_side():
+def checkpoints_side_by_side(results):
     default = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
     chosen = st.multiselect("Checkpoints", names, default=default, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
-    results = translations(chosen)
-    if not results:
-        return
-    for column, (name, result) in zip(st.columns(max(len(results), 1)), results.items()):
-        column.plotly_chart(viz.attention_heatmap(result, title=f"{labels[name]}<br>{ui.mark(result)}",
+    for column, name in zip(st.columns(max(len(chosen), 1)), chosen):
+        column.plotly_chart(viz.attention_heatmap(results[name], title=f"{labels[name]}<br>{ui.mark(results[name])}",
                                                   compact=True), key=f"compare.side.{name}")
 
 
-def step_through():
+def step_through(results):
     step = st.select_slider("Checkpoint", names, value=names[-1], key="compare.step", format_func=labels.get) \
         if len(names) > 1 else names[0]
-    results = translations([step])
-    if results:
-        result = results[step]
-        st.plotly_chart(viz.attention_heatmap(result, title=f"{labels[step]}: {ui.mark(result)}"),
-                        key="compare.stepper")
+    st.plotly_chart(viz.attention_heatmap(results[step], title=f"{labels[step]}: {ui.mark(results[step])}"),
+                    key="compare.stepper")
 
 
-def replay():
-    results = translations(names)
-    if not results:
-        return
-    loss = [(r["iteration"], r["loss"]) for r in runs.read_metrics(run["path"]) if r.get("type") == "loss"]
+def replay(results):
+    log = ui.metrics_log(run["path"])   # the incremental reader the Train page uses
+    loss = list(zip(log.iteration.tolist(), log.loss.tolist()))
     frames = [(labels[c.name], c.iteration, results[c.name]) for c in listing]
     figure = replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
     st.plotly_chart(figure, key="compare.replay")
@@ -79,13 +72,15 @@ def replay():
 if run["model"] != "attention":
     st.info(f"This run's model ({run['model']}) has no attention to show; its accuracy is compared below.")
 else:
-    side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
-    with side:
-        checkpoints_side_by_side()
-    with steps:
-        step_through()
-    with replayed:
-        replay()
+    results = translate_every_checkpoint()
+    if results:
+        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
+        with side:
+            checkpoints_side_by_side(results)
+        with steps:
+            step_through(results)
+        with replayed:
+            replay(results)
 
 st.subheader("Runs against each other")
 everything = [r for r in ui.all_runs() if not str(r["state"]).startswith("damaged")]   # listed on Runs
