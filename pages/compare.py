@@ -45,8 +45,10 @@ def checkpoints_side_by_side(results):
     chosen = st.multiselect("Checkpoints", names, default=default, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
     for column, name in zip(st.columns(max(len(chosen), 1)), chosen):
-        column.plotly_chart(viz.attention_heatmap(results[name], title=f"{labels[name]}<br>{ui.mark(results[name])}",
-                                                  compact=True), key=f"compare.side.{name}")
+        # the label above the chart, not as a two-line Plotly title, whose first line Plotly cuts off
+        column.caption(labels[name])
+        column.plotly_chart(viz.attention_heatmap(results[name], title=ui.mark(results[name]), compact=True),
+                            key=f"compare.side.{name}")
 
 
 def step_through(results):
