@@ -1,0 +1,101 @@
+"""Decoding for inference (core/inference.py) and on every core (core/decode_workers.py): the same
+outputs as the model's own generate, fewer encoder steps where rows share a prefix, no process left."""
+import numpy as np
+import pytest
+
+from core import decode, decode_workers, inference
+from core.config import TrainConfig
+from core.models import build_model
+
+V, PAD, START = 11, 0, 1
+
+
+def model_of(dtype, seed=3, **overrides):
+    config = TrainConfig(hidden_size=12, wordvec_size=5, **overrides)
+    return build_model(config, V, dtype=dtype, rng=np.random.default_rng(seed))
+
+
+def padded_questions(rng, n, width=9):
+    """Rows as the book feeds them: reversed, so each starts with its padding; a few share more."""
+    xs = np.full((n, width), PAD)
+    for row, length in enumerate(rng.integers(1, width + 1, n)):
+        xs[row, width - length:] = rng.integers(2, V, length)
+    xs[n // 2] = xs[0]                      # an exact duplicate
+    xs[n // 3, :-1] = xs[1, :-1]            # all but the last id shared
+    xs[-1] = PAD                            # nothing but padding
+    return xs
+
+
+@pytest.mark.parametrize("lstm_biases", [1, 2])
+def test_inference_generate_equals_the_models_generate(lstm_biases):
+    model = model_of(np.float64, lstm_biases=lstm_biases)
+    xs = padded_questions(np.random.default_rng(0), 40)
+    expected = model.generate(xs, START, 6)
+    ids, attention, probabilities = inference.generate(model.params, xs, START, 6, chunk=7)
+    np.testing.assert_array_equal(ids, expected)
+    np.testing.assert_allclose(attention, model.attention_weights, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(probabilities, model.output_probabilities, rtol=1e-10)
+
+
+def test_float32_decoding_agrees_with_the_model_to_float32_rounding():
+    model = model_of(np.float32, seed=8)
+    xs = padded_questions(np.random.default_rng(2), 300, width=14)
+    expected = model.generate(xs, START, 5)
+    ids, attention, _ = inference.generate(model.params, xs, START, 5)
+    np.testing.assert_array_equal(ids, expected)
+    np.testing.assert_allclose(attention, model.attention_weights, atol=2e-5)
+
+
+def test_encoder_computes_each_distinct_prefix_once_and_the_same_states():
+    model = model_of(np.float64)
+    xs = padded_questions(np.random.default_rng(4), 60)
+    states, index = inference.encoder_states(inference.GateWeights(model.params, "encoder"), xs)
+    distinct = sum(len(np.unique(xs[:, :t + 1], axis=0)) for t in range(xs.shape[1]))
+    assert len(states) == distinct < 0.75 * xs.size   # padded rows share their first steps
+    np.testing.assert_allclose(states[index], model.encoder.forward(xs), rtol=1e-10, atol=1e-13)
+
+
+def test_models_without_the_fast_path_decode_through_their_own_generate():
+    for overrides in ({"model": "peeky"}, {"model": "seq2seq"}, {"bidirectional": True}):
+        model = model_of(np.float64, **overrides)
+        assert not inference.supports(model)
+        xs = padded_questions(np.random.default_rng(5), 20)
+        ids, _ = decode.generate(model, xs, START, 4)
+        np.testing.assert_array_equal(ids, model.generate(xs, START, 4))
+    assert inference.supports(model_of(np.float64))
+
+
+def test_workers_decode_what_one_process_decodes_and_report_progress():
+    model = model_of(np.float32)
+    xs = padded_questions(np.random.default_rng(6), 230)
+    serial = decode_workers.generate(model.params, xs, START, 6, workers=1, chunk=50)
+    progress = []
+    shared = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50,
+                                     on_progress=lambda done, total: progress.append((done, total)))
+    np.testing.assert_array_equal(shared[0], serial[0])
+    for a, b in zip(shared[1:], serial[1:]):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    assert len(progress) == 5 and progress[-1] == (230, 230)
+    assert [done for done, _ in progress] == sorted(done for done, _ in progress)
+
+
+def test_an_interrupted_decoding_leaves_no_worker_behind(monkeypatch):
+    """Streamlit cancels by raising from inside on_progress: the workers must end with it."""
+    started = []
+    real_start = decode_workers._start
+
+    def recording_start(params, workers):
+        processes, connections = real_start(params, workers)
+        started.extend(processes)
+        return processes, connections
+
+    def cancel(done, total):
+        raise KeyboardInterrupt("cancelled")
+
+    monkeypatch.setattr(decode_workers, "_start", recording_start)
+    model = model_of(np.float32)
+    xs = padded_questions(np.random.default_rng(7), 400)
+    with pytest.raises(KeyboardInterrupt):
+        decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50, on_progress=cancel)
+    assert len(started) == 2
+    assert all(process.poll() is not None for process in started)
