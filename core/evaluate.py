@@ -54,7 +54,7 @@ def evaluate(model, vocab, config, dataset, checkpoint=None, on_progress=None):
     ts = vocab.encode_answers(dataset.answers)
     ids, weights = decode.generate(model, xs, vocab.start_id, vocab.output_length, on_progress=on_progress)
     correct = (ids == ts[:, 1:]).all(axis=1)
-    predictions = [vocab.decode(row) for row in ids]
+    predictions = vocab.decode_many(ids)
     labels = dataset.labels or ["all"] * len(dataset)
     examples = dataset.examples or [None] * len(dataset)
     scores = alignment.scores(weights, examples, config.reverse_input)

@@ -1,5 +1,6 @@
 """The book-format loader, the vocabulary and the split (the date generator: test_dates.py)."""
 import os
+import re
 
 import numpy as np
 import pytest
@@ -83,3 +84,23 @@ def test_books_file_loads_with_formats_and_fits_the_generators_vocabulary():
     order = np.arange(50000)
     np.random.RandomState(1984).shuffle(order)
     assert data.split(dataset)[1].questions[0] == dataset.questions[order[45000]]
+
+
+def test_encoding_in_arrays_names_the_first_bad_example_and_decodes_back():
+    vocab = data.Vocab(" +0123456789_", 5, 3)
+    questions = ["1+2", "16+75", "0"]
+    xs = vocab.encode_questions(questions, reverse=False)
+    assert [vocab.decode(row) for row in xs] == [q.ljust(5) for q in questions]
+    assert vocab.decode_many(xs) == [q.ljust(5) for q in questions]
+    answers = vocab.encode_answers(["3", "91", "0  "])
+    assert vocab.decode_many(answers[:, 1:]) == ["3  ", "91 ", "0  "]
+    for bad, reason in ((["1+2", "1-2"], "example 2: characters outside the model's vocabulary: '-'"),
+                        (["1+2", "   ", "1x"], "example 2: the input is empty"),
+                        (["123456", "x"], "example 1: the input is 6 characters long"),
+                        (["1", "2\0"], "example 2: characters outside")):
+        with pytest.raises(UserError, match=re.escape(reason)):
+            vocab.encode_questions(bad)
+    with pytest.raises(UserError, match="answer 2 does not fit"):
+        vocab.encode_answers(["1", "1234"])
+    with pytest.raises(UserError, match="answer 1 does not fit"):
+        vocab.encode_answers(["a"])
