@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import dates, jobs, runs, translate
+from core import data, dates, decode_workers, jobs, runs, translate
 from tests.conftest import PROJECT_ROOT, run_module
 
 APP = os.path.join(PROJECT_ROOT, "app.py")
@@ -239,6 +239,20 @@ def test_errors_page_tables(tiny_run):
     formats = [y for trace in bars[0]["data"] for y in trace["y"]]
     assert "short" in formats and "full/title" in formats
     assert set(y for trace in bars[1]["data"] for y in trace["y"]) <= {"title", "lower", "upper", "numeric"}
+
+
+def test_errors_page_decodes_ten_thousand_dates_with_worker_processes(tiny_run):
+    """10,000 dates go through the worker processes (core/decode_workers.py): the page counts what one
+    process decoding the same dates counts."""
+    at = open_page("errors")
+    at.select_slider(key="errors.size").set_value(10000).run()
+    assert not at.exception
+    model, vocab, config, _ = runs.load_model(tiny_run)
+    dataset = data.generated(10000, seed=2026)   # the page's fresh dates
+    xs = vocab.encode_questions(dataset.questions, config.reverse_input)
+    ids, _, _ = decode_workers.generate(model.params, xs, vocab.start_id, vocab.output_length, workers=1)
+    wrong = int((vocab.decode_many(ids) != np.array(dataset.answers)).sum())
+    assert at.metric[1].value == f"{wrong} of 10000"
 
 
 @pytest.fixture(scope="module")
