@@ -1,5 +1,6 @@
 """Greedy decoding of the attention model without training's bookkeeping: the same arithmetic as
-AttentionSeq2seq.generate, arranged for speed. Used by core.decode for every batch it can take.
+AttentionSeq2seq.generate, arranged for speed. core.decode uses it for the attention model, through
+core.decode_workers (chunks of rows on every core).
 
 Training's layers keep every step's activations for backward and run the decoder one step at a time
 through the general TimeLSTM; decoding needs none of that. Three savings, all exact:
@@ -10,8 +11,9 @@ through the general TimeLSTM; decoding needs none of that. Three savings, all ex
   padding, and many end alike (", 2016" read backwards): on 5,000 lines of the book's file the encoder
   computes 46,000 row-steps instead of 145,000 (190,000 at the demo's width of 38).
 - **Folded input weights.** An input id selects a row of the embedding, which then meets the LSTM's
-  input weights: (embedding @ Wx + b) is a (V, 4H) table, and a lookup replaces a product. The same
-  for the decoder, whose input is the id it chose one step before.
+  input weights: (embedding @ Wx + b) is a (V, 4H) table, one column per id. Written beside Wh, it
+  turns each step into one product, [Wh | table] @ [h; one-hot of the ids]. The same for the decoder,
+  whose input is the id it chose one step before.
 - **One layout.** States stay gate-major, (H, N) as in TimeLSTM; attention scores and contexts are two
   batched products over all rows at once, DECODER_CHUNK rows at a time.
 
