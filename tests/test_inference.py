@@ -69,6 +69,8 @@ def test_workers_decode_what_one_process_decodes_and_report_progress():
     model = model_of(np.float32)
     xs = padded_questions(np.random.default_rng(6), 230)
     serial = decode_workers.generate(model.params, xs, START, 6, workers=1, chunk=50)
+    np.testing.assert_array_equal(serial[0], model.generate(xs, START, 6))   # rows back in the given order
+    np.testing.assert_allclose(serial[1], model.attention_weights, atol=1e-6)
     progress = []
     shared = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50,
                                      on_progress=lambda done, total: progress.append((done, total)))
