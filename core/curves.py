@@ -31,12 +31,32 @@ class Series:
     epochs: list = field(default_factory=list)              # epoch records: epoch, iteration, train_time, scores
     batch_size: int = 1
     iters_per_epoch: int | None = None
+    checkpoints: list = field(default_factory=list)         # checkpoint records saved inside epochs, same keys
 
 
 def series_from_log(name, log, batch_size, iters_per_epoch=None):
     """A Series from a core.metrics.MetricsLog (or anything with the same attributes)."""
+    inside = [r for r in getattr(log, "other", ()) if isinstance(r, dict) and r.get("type") == "checkpoint"]
     return Series(name, log.iteration, log.loss, log.train_time, list(log.epochs), int(batch_size or 1),
-                  iters_per_epoch)
+                  iters_per_epoch, inside)
+
+
+def scored_records(series, per_checkpoint=False):
+    """The records that carry test scores: the epoch records, or with per_checkpoint every checkpoint's
+    (inside epochs too) in training order. An epoch's end and a checkpoint saved at the same iteration
+    are one point: the epoch record wins, as it is scored on the whole test set."""
+    if not per_checkpoint:
+        return list(series.epochs)
+    ends = {r.get("iteration") for r in series.epochs}
+    inside = [r for r in series.checkpoints if r.get("iteration") not in ends]
+    return sorted(inside + list(series.epochs), key=_training_order)
+
+
+def _training_order(record):
+    iteration = record.get("iteration")
+    if isinstance(iteration, (int, float)):
+        return 0, iteration
+    return 1, record.get("epoch") or 0   # an old run's record without an iteration: after, by epoch
 
 
 def ema(values, weight):
@@ -91,14 +111,26 @@ def x_values(kind, iteration, train_time, batch_size=1, iters_per_epoch=None):
     raise ValueError(f"unknown x {kind!r}; choose from {', '.join(X_LABELS)}")
 
 
-def epoch_x(kind, records, batch_size=1):
-    """The x of epoch records in unit kind."""
+def epoch_x(kind, records, batch_size=1, iters_per_epoch=None):
+    """The x of epoch (and checkpoint) records in unit kind.
+
+    By epoch, an epoch record sits at its epoch number and a checkpoint saved inside an epoch at its
+    fraction of epochs (iteration / iters_per_epoch; None, so not drawn, when that is unknown): its
+    "epoch" field names the epoch in progress, not how far it got.
+    """
     if kind == "epoch":
-        return [r.get("epoch") for r in records]
+        return [r.get("epoch") if r.get("type", "epoch") == "epoch"
+                else _fraction(r.get("iteration"), iters_per_epoch) for r in records]
     if kind == "time":
         return [r.get("train_time") for r in records]
     factor = batch_size if kind == "examples" else 1
     return [r["iteration"] * factor if isinstance(r.get("iteration"), (int, float)) else None for r in records]
+
+
+def _fraction(iteration, iters_per_epoch):
+    if not iters_per_epoch or not isinstance(iteration, (int, float)):
+        return None
+    return iteration / iters_per_epoch
 
 
 def x_title(kind, series=()):
@@ -158,28 +190,45 @@ def mark_checkpoints(fig, records, x="iteration", batch_size=1, iters_per_epoch=
 
 
 def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
-                 y_title="score", x_max=None, height=340):
-    """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1."""
+                 y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet"):
+    """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1.
+
+    per_checkpoint: also the checkpoints saved inside epochs (scored on a fixed test subset), drawn as
+    open markers beside the epoch ends' filled ones. A run keeps its color (COLORS[n]) in every figure.
+    """
     fig = go.Figure()
     several = len(series) > 1
     for n, s in enumerate(series):
+        records = scored_records(s, per_checkpoint)
+        xs = epoch_x(x, records, s.batch_size, s.iters_per_epoch)
         for m, metric in enumerate(metrics):
-            points = [(px, r[metric]) for px, r in zip(epoch_x(x, s.epochs, s.batch_size), s.epochs)
+            points = [(px, r) for px, r in zip(xs, records)
                       if px is not None and isinstance(r.get(metric), (int, float))]
             if not points:
                 continue
             label = SCORE_LABELS.get(metric, metric)
             name = f"{s.name}: {label}" if several and len(metrics) > 1 else (s.name if several else label)
             color = COLORS[(n if several else m) % len(COLORS)]
-            fig.add_trace(go.Scatter(x=[p[0] for p in points], y=[p[1] for p in points], mode="lines+markers",
-                                     name=name, line={"color": color, "dash": "dot" if several and m else None}))
+            inside = [r.get("type") == "checkpoint" for _, r in points]
+            fig.add_trace(go.Scatter(
+                x=[p[0] for p in points], y=[p[1][metric] for p in points], mode="lines+markers", name=name,
+                line={"color": color, "dash": "dot" if several and m else None},
+                marker={"symbol": ["circle-open" if i else "circle" for i in inside]} if any(inside) else None,
+                hovertext=[_point_label(r) for _, r in points] if per_checkpoint else None))
     _layout(fig, title, X_LABELS[x], y_title, height, show_legend=len(fig.data) > 1 or several)
     fig.update_yaxes(range=[0, 1.02])
     if x == "epoch":
         fig.update_xaxes(tick0=0, dtick=1 if (x_max or _largest_x(fig)) <= 20 else None)
     if not fig.data:
-        _empty(fig, "no finished epoch yet", x_max)
+        _empty(fig, empty_text, x_max)
     return fig
+
+
+def _point_label(record):
+    if record.get("type") == "checkpoint":
+        return f"iteration {record.get('iteration', '?'):,} (test subset)" \
+            if isinstance(record.get("iteration"), int) else "checkpoint (test subset)"
+    return f"epoch {record.get('epoch')} end"
 
 
 def _largest_x(fig):

@@ -139,3 +139,58 @@ def test_eta_comes_from_the_recent_rate_not_the_slow_start():
     assert metrics.eta_seconds(Log, {"total_iters": 1050, "iters_per_epoch": 350}) == pytest.approx(50 + 2 * 2.0)
     Log.iteration, Log.train_time = Log.iteration[:1], Log.train_time[:1]
     assert metrics.eta_seconds(Log, {"total_iters": 1050}) is None
+
+
+def scored_run(name="run"):
+    """A run of 2 epochs x 100 iterations with checkpoints inside the first epoch (at 0 and 50) and one
+    that coincides with the first epoch's end."""
+    epochs = [{"type": "epoch", "epoch": 1, "iteration": 100, "train_time": 10.0, "test_accuracy": 0.6,
+               "alignment": 0.5},
+              {"type": "epoch", "epoch": 2, "iteration": 200, "train_time": 20.0, "test_accuracy": 0.9,
+               "alignment": 0.8}]
+    inside = [{"type": "checkpoint", "epoch": 1, "iteration": i, "train_time": i / 10, "test_accuracy": a,
+               "alignment": a / 2} for i, a in ((0, 0.0), (50, 0.2), (100, 0.55))]
+    iteration = np.arange(1, 201, dtype=float)
+    return curves.Series(name, iteration, 3 / iteration, iteration / 10, epochs, 32, 100, inside)
+
+
+def test_series_from_log_keeps_the_checkpoint_records(tmp_path):
+    write_lines(tmp_path / "metrics.jsonl",
+                [{"type": "loss", "iteration": 10, "loss": 2.0, "train_time": 1.0},
+                 {"type": "checkpoint", "epoch": 1, "iteration": 10, "test_accuracy": 0.1, "alignment": 0.2},
+                 {"type": "epoch", "epoch": 1, "iteration": 20, "test_accuracy": 0.3},
+                 {"type": "something-else", "iteration": 5}])
+    series = curves.series_from_log("r", metrics.MetricsLog(str(tmp_path)).update(), 16, 20)
+    assert [r["iteration"] for r in series.checkpoints] == [10]
+    assert [r["iteration"] for r in series.epochs] == [20]
+    assert [r["iteration"] for r in curves.scored_records(series, per_checkpoint=True)] == [10, 20]
+    assert curves.scored_records(series) == series.epochs
+
+
+def test_scores_per_checkpoint_in_training_order_with_the_epoch_end_scored_once():
+    run = scored_run()
+    records = curves.scored_records(run, per_checkpoint=True)
+    assert [(r["type"], r["iteration"]) for r in records] == [
+        ("checkpoint", 0), ("checkpoint", 50), ("epoch", 100), ("epoch", 200)]
+    # by epoch a checkpoint inside an epoch sits at its fraction, not at the number of the epoch in progress
+    assert curves.epoch_x("epoch", records, iters_per_epoch=100) == [0.0, 0.5, 1, 2]
+    assert curves.epoch_x("epoch", records) == [None, None, 1, 2]        # epoch length unknown: not placed
+    assert curves.epoch_x("examples", records, batch_size=32) == [0, 1600, 3200, 6400]
+    fig = curves.score_figure([run], x="iteration", metrics=("test_accuracy",), per_checkpoint=True)
+    [trace] = fig.data
+    assert list(trace.x) == [0, 50, 100, 200] and list(trace.y) == [0.0, 0.2, 0.6, 0.9]
+    assert list(trace.marker.symbol) == ["circle-open", "circle-open", "circle", "circle"]
+    assert "subset" in trace.hovertext[1] and "epoch 1" in trace.hovertext[2]
+
+
+def test_runs_keep_one_color_across_the_loss_and_score_figures():
+    runs = [scored_run("a"), scored_run("b")]
+    loss = curves.loss_figure(runs, x="time", smoothing=0.0)
+    accuracy = curves.score_figure(runs, x="time", metrics=("test_accuracy",), per_checkpoint=True)
+    assert [t.name for t in loss.data] == [t.name for t in accuracy.data] == ["a", "b"]
+    assert [t.line.color for t in loss.data] == [t.line.color for t in accuracy.data]
+    assert len(set(t.line.color for t in loss.data)) == 2
+    assert list(accuracy.data[0].x) == [0.0, 5.0, 10.0, 20.0]            # training time of each record
+    assert accuracy.layout.xaxis.title.text == "training time (s)"
+    empty = curves.score_figure([], metrics=("alignment",), per_checkpoint=True, empty_text="nothing yet")
+    assert empty.layout.annotations[0].text == "nothing yet"
