@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import runs, viz
+from core import curves, runs, viz
 from core.errors import UserError
 from core.viz_replay import replay_figure
 
@@ -89,22 +89,35 @@ everything = [r for r in ui.all_runs() if not str(r["state"]).startswith("damage
 by_path = {r["path"]: r for r in everything}
 picked = st.multiselect("Runs", list(by_path), default=ui.queue_mates(run, everything), key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
-x_axis = st.segmented_control("x axis", ["iteration", "epoch"], default="iteration", key="compare.x")
-scores = {by_path[p]["run"]: runs.list_checkpoints(p) for p in picked}
-x_of = (lambda c: c.iteration) if x_axis != "epoch" else (lambda c: c.epoch)
+
+
+def overlay_series(paths):
+    """A curves.Series per picked run (loss, epoch and checkpoint records), read incrementally."""
+    found = []
+    for path in paths:
+        try:
+            config = runs.read_config(path)
+        except UserError:
+            continue   # a run whose config went bad since it was listed: left out, not a broken page
+        found.append(curves.series_from_log(by_path[path]["run"], ui.metrics_log(path), config.batch_size,
+                                            runs.read_status(path).get("iters_per_epoch")))
+    return found
+
+
+options = ui.curve_controls("compare.curves", default_x="iteration")
+drawn = overlay_series(picked)
+st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
+                key="compare.loss")
 left, right = st.columns(2)
-left.plotly_chart(viz.accuracy_curves(
-    {name: [(x_of(c), c.accuracy) for c in listed if c.accuracy is not None and x_of(c) is not None]
-     for name, listed in scores.items()}, title="Test accuracy per checkpoint", x_title=x_axis or "iteration"),
-    key="compare.accuracy")
-right.plotly_chart(viz.accuracy_curves(
-    {name: [(x_of(c), c.alignment) for c in listed if c.alignment is not None and x_of(c) is not None]
-     for name, listed in scores.items()},
-    title="Alignment score per checkpoint", y_title="alignment score", x_title=x_axis or "iteration"),
-    key="compare.alignment")
-st.caption("Checkpoints inside an epoch are scored on a fixed subset of 500 test examples, epoch ends on the "
-           "whole test set. Alignment: the mean attention an output character puts on the input character "
-           "it is copied from (1 = all of it).")
+for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
+                                  (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
+    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
+                                           y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
+                                           empty_text="no checkpoint scored yet"), key=key)
+st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "
+           "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
+           "the mean attention an output character puts on the input character it is copied from (1 = all of "
+           "it); runs without attention have none.")
 configs = pd.DataFrame([{"run": by_path[p]["run"], **runs.read_config(p).to_json()} for p in picked])
 if not configs.empty:
     st.dataframe(configs, hide_index=True, key="compare.configs",

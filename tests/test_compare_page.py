@@ -52,14 +52,68 @@ def test_replay_has_one_frame_per_checkpoint(tiny_run):
     assert at.get("download_button")
 
 
+def array(values):
+    """A figure's x or y as a NumPy array, whether Plotly sent a typed array or a list."""
+    if isinstance(values, dict):
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+    return np.array(values, dtype=float)
+
+
+def overlay(at, title):
+    """The runs overlay's figure with this title (Training loss, Test accuracy..., Alignment...)."""
+    [figure] = [f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith(title)]
+    return figure
+
+
+def named_traces(figure):
+    return [t for t in figure["data"] if t.get("showlegend") is not False and t["type"] == "scatter"]
+
+
 def test_runs_overlay_stays_without_a_valid_input(tiny_run):
     at = open_page("compare")
     at.text_input(key="compare.text").input("").run()
     assert at.error                                                          # the input's problem is named
-    curves = [f for f in figures(at) if f["data"] and f["data"][0]["type"] == "scatter"]
-    assert len(curves) == 2                                                  # accuracy and alignment overlays
-    xs = curves[0]["data"][0]["x"]
-    assert xs == [c.iteration for c in runs.list_checkpoints(tiny_run) if c.accuracy is not None]
+    scored = [c for c in runs.list_checkpoints(tiny_run) if c.accuracy is not None]
+    [accuracy] = overlay(at, "Test accuracy per checkpoint")["data"]
+    assert list(array(accuracy["x"])) == [c.iteration for c in scored]   # inside epochs too, training order
+    assert list(array(accuracy["y"])) == [c.accuracy for c in scored]
+    [alignment] = overlay(at, "Alignment score per checkpoint")["data"]
+    assert list(array(alignment["y"])) == [c.alignment for c in scored]
+    assert named_traces(overlay(at, "Training loss"))                        # the loss is drawn too
+
+
+def test_loss_overlay_has_one_trace_per_picked_run_and_follows_the_controls(tiny_run, artifacts):
+    other = os.path.join(artifacts, "runs", "20991231-000000-1-other")
+    shutil.copytree(tiny_run, other)
+    try:
+        at = open_page("compare")
+        at.multiselect(key="compare.runs").set_value([tiny_run, other]).run()
+        loss = overlay(at, "Training loss")
+        assert [t["name"] for t in named_traces(loss)] == ["demo", "20991231-000000-1-other"]   # full names
+        assert loss["layout"]["yaxis"]["type"] == "log" and loss["layout"]["legend"]["y"] >= 1  # legend off the axes
+        assert [t["name"] for t in overlay(at, "Test accuracy per checkpoint")["data"]] == \
+            ["demo", "20991231-000000-1-other"]
+        iterations = array(named_traces(loss)[0]["x"])
+
+        at.radio(key="compare.curves.x").set_value("examples").run()
+        loss = overlay(at, "Training loss")
+        assert loss["layout"]["xaxis"]["title"]["text"] == "examples seen"
+        batch = runs.read_config(tiny_run).batch_size
+        np.testing.assert_allclose(array(named_traces(loss)[0]["x"]), iterations * batch)
+        assert overlay(at, "Test accuracy per checkpoint")["layout"]["xaxis"]["title"]["text"] == "examples seen"
+
+        at.slider(key="compare.curves.smoothing").set_value(0.0).run()
+        raw = array(named_traces(overlay(at, "Training loss"))[0]["y"])
+        log = [json.loads(line) for line in open(os.path.join(tiny_run, "metrics.jsonl"))]
+        np.testing.assert_allclose(raw, [r["loss"] for r in log if r["type"] == "loss"])   # as recorded
+        at.slider(key="compare.curves.smoothing").set_value(0.9).run()
+        smooth = array(named_traces(overlay(at, "Training loss"))[0]["y"])
+        assert len(smooth) == len(raw) and np.std(np.diff(smooth)) < np.std(np.diff(raw))
+        at.toggle(key="compare.curves.log").set_value(False).run()
+        assert overlay(at, "Training loss")["layout"]["yaxis"].get("type", "linear") == "linear"
+        assert not at.exception
+    finally:
+        shutil.rmtree(other)
 
 
 def test_changing_the_run_resets_its_selections(tiny_run, artifacts):
