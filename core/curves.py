@@ -237,10 +237,18 @@ def _largest_x(fig):
 
 def _layout(fig, title, x_title_text, y_title, height, show_legend):
     # The legend sits above the plot, right-aligned, and the title at the left: neither covers an axis.
-    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
-                      xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
-                      showlegend=show_legend, margin={"l": 60, "r": 20, "t": 70, "b": 45},
-                      legend={"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"})
+    # With no title (the page writes it above the chart), the legend starts at the left and has the
+    # whole width: long run names wrap onto more rows, and Plotly's automatic margin makes room for them
+    # (beside a title, rows that grow upwards ran into it in a narrow window).
+    legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
+    if title:
+        fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+                          margin={"l": 60, "r": 20, "t": 70, "b": 45})
+    else:
+        legend.update(x=0, xanchor="left")
+        fig.update_layout(margin={"l": 60, "r": 20, "t": 10, "b": 45})   # grown for the legend
+    fig.update_layout(xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
+                      showlegend=show_legend, legend=legend)
     fig.update_xaxes(rangemode="tozero")
 
 

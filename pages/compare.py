@@ -87,7 +87,8 @@ else:
 st.subheader("Runs against each other")
 everything = [r for r in ui.all_runs() if not str(r["state"]).startswith("damaged")]   # listed on Runs
 by_path = {r["path"]: r for r in everything}
-picked = st.multiselect("Runs", list(by_path), default=ui.queue_mates(run, everything), key="compare.runs",
+queue_order = sorted(ui.queue_mates(run, everything), key=lambda p: by_path[p]["started_at"] or float("inf"))
+picked = st.multiselect("Runs", list(by_path), default=queue_order, key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
 
 
@@ -106,12 +107,15 @@ def overlay_series(paths):
 
 options = ui.curve_controls("compare.curves", default_x="iteration")
 drawn = overlay_series(picked)
-st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
-                key="compare.loss")
+# Titles above the charts, not inside them: the legend of long run names then has the charts' whole width.
+st.markdown("**Training loss**")
+st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"],
+                                   title=None), key="compare.loss")
 left, right = st.columns(2)
 for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
                                   (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
-    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
+    where.markdown(f"**{title}**")
+    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=None,
                                            y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
                                            empty_text="no checkpoint scored yet"), key=key)
 st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "

@@ -59,9 +59,14 @@ def array(values):
     return np.array(values, dtype=float)
 
 
+OVERLAYS = {"Training loss": "compare.loss", "Test accuracy per checkpoint": "compare.accuracy",
+            "Alignment score per checkpoint": "compare.alignment"}
+
+
 def overlay(at, title):
-    """The runs overlay's figure with this title (Training loss, Test accuracy..., Alignment...)."""
-    [figure] = [f for f in figures(at) if f["layout"].get("title", {}).get("text", "").startswith(title)]
+    """The runs overlay's figure under this heading (the page writes it above the chart)."""
+    assert any(md.value == f"**{title}**" for md in at.markdown)
+    [figure] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart") if chart.key == OVERLAYS[title]]
     return figure
 
 
@@ -90,7 +95,8 @@ def test_loss_overlay_has_one_trace_per_picked_run_and_follows_the_controls(tiny
         at.multiselect(key="compare.runs").set_value([tiny_run, other]).run()
         loss = overlay(at, "Training loss")
         assert [t["name"] for t in named_traces(loss)] == ["demo", "20991231-000000-1-other"]   # full names
-        assert loss["layout"]["yaxis"]["type"] == "log" and loss["layout"]["legend"]["y"] >= 1  # legend off the axes
+        assert loss["layout"]["yaxis"]["type"] == "log"
+        assert loss["layout"]["legend"]["y"] >= 1 and loss["layout"]["legend"]["yanchor"] == "bottom"  # off the axes
         assert [t["name"] for t in overlay(at, "Test accuracy per checkpoint")["data"]] == \
             ["demo", "20991231-000000-1-other"]
         iterations = array(named_traces(loss)[0]["x"])

@@ -194,3 +194,13 @@ def test_runs_keep_one_color_across_the_loss_and_score_figures():
     assert accuracy.layout.xaxis.title.text == "training time (s)"
     empty = curves.score_figure([], metrics=("alignment",), per_checkpoint=True, empty_text="nothing yet")
     assert empty.layout.annotations[0].text == "nothing yet"
+
+
+def test_without_a_title_the_legend_takes_the_whole_width_above_the_plot():
+    runs = [scored_run("a-long-run-name"), scored_run("another-long-run-name")]
+    fig = curves.loss_figure(runs, title=None)
+    assert not fig.layout.title.text                                    # the page writes it above the chart
+    assert (fig.layout.legend.x, fig.layout.legend.xanchor) == (0, "left")
+    assert fig.layout.legend.y >= 1 and fig.layout.legend.yanchor == "bottom"   # above the plot, off the axes
+    titled = curves.loss_figure(runs)
+    assert titled.layout.title.text == "Training loss" and titled.layout.legend.xanchor == "right"
