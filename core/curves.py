@@ -207,15 +207,19 @@ def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), titl
             if not points:
                 continue
             label = SCORE_LABELS.get(metric, metric)
-            name = f"{s.name}: {label}" if several and len(metrics) > 1 else (s.name if several else label)
+            name = s.name if several else label
             color = COLORS[(n if several else m) % len(COLORS)]
             inside = [r.get("type") == "checkpoint" for _, r in points]
+            # several runs and metrics: the runs' names under one heading per metric, not "run: metric"
+            # entries too long for a half-width chart
+            group = {"legendgroup": metric, "legendgrouptitle": {"text": label}} if several and len(metrics) > 1 else {}
             fig.add_trace(go.Scatter(
                 x=[p[0] for p in points], y=[p[1][metric] for p in points], mode="lines+markers", name=name,
-                line={"color": color, "dash": "dot" if several and m else None},
+                line={"color": color, "dash": "dot" if several and m else None}, **group,
                 marker={"symbol": ["circle-open" if i else "circle" for i in inside]} if any(inside) else None,
                 hovertext=[_point_label(r) for _, r in points] if per_checkpoint else None))
     _layout(fig, title, X_LABELS[x], y_title, height, show_legend=len(fig.data) > 1 or several)
+    fig.update_layout(legend_traceorder="grouped")
     fig.update_yaxes(range=[0, 1.02])
     if x == "epoch":
         fig.update_xaxes(tick0=0, dtick=1 if (x_max or _largest_x(fig)) <= 20 else None)
@@ -236,19 +240,22 @@ def _largest_x(fig):
 
 
 def _layout(fig, title, x_title_text, y_title, height, show_legend):
-    # The legend sits above the plot, right-aligned, and the title at the left: neither covers an axis.
-    # With no title (the page writes it above the chart), the legend starts at the left and has the
-    # whole width: long run names wrap onto more rows, and Plotly's automatic margin makes room for them
-    # (beside a title, rows that grow upwards ran into it in a narrow window).
-    legend = {"orientation": "h", "x": 1, "xanchor": "right", "y": 1.02, "yanchor": "bottom"}
-    if title:
-        fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
-                          margin={"l": 60, "r": 20, "t": 70, "b": 45})
+    """Title, axes and legend, none covering another at any width.
+
+    With a legend, the title is the legend's own title: one left-aligned block above the plot, the run
+    names wrapping onto more rows in a narrow window, and Plotly's automatic margin makes room for all
+    of it. (A layout title beside a legend that grows upwards ran into it at 900 px, and a right-aligned
+    legend lost the start of its long names off the left edge.)
+    """
+    if show_legend:
+        fig.update_layout(margin={"l": 60, "r": 20, "t": 10, "b": 45},
+                          legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                                  "title": {"text": f"<b>{title}</b>", "side": "top", "font": {"size": 14}}})
     else:
-        legend.update(x=0, xanchor="left")
-        fig.update_layout(margin={"l": 60, "r": 20, "t": 10, "b": 45})   # grown for the legend
+        fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
+                          margin={"l": 60, "r": 20, "t": 50, "b": 45})
     fig.update_layout(xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
-                      showlegend=show_legend, legend=legend)
+                      showlegend=show_legend)
     fig.update_xaxes(rangemode="tozero")
 
 

@@ -107,15 +107,12 @@ def overlay_series(paths):
 
 options = ui.curve_controls("compare.curves", default_x="iteration")
 drawn = overlay_series(picked)
-# Titles above the charts, not inside them: the legend of long run names then has the charts' whole width.
-st.markdown("**Training loss**")
-st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"],
-                                   title=None), key="compare.loss")
+st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
+                key="compare.loss")
 left, right = st.columns(2)
 for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
                                   (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
-    where.markdown(f"**{title}**")
-    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=None,
+    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
                                            y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
                                            empty_text="no checkpoint scored yet"), key=key)
 st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "

@@ -64,9 +64,10 @@ OVERLAYS = {"Training loss": "compare.loss", "Test accuracy per checkpoint": "co
 
 
 def overlay(at, title):
-    """The runs overlay's figure under this heading (the page writes it above the chart)."""
-    assert any(md.value == f"**{title}**" for md in at.markdown)
+    """The runs overlay's figure with this title (the layout's, or its legend's when runs are overlaid)."""
     [figure] = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart") if chart.key == OVERLAYS[title]]
+    layout = figure["layout"]
+    assert title in layout.get("title", {}).get("text", "") + layout.get("legend", {}).get("title", {}).get("text", "")
     return figure
 
 

@@ -196,11 +196,25 @@ def test_runs_keep_one_color_across_the_loss_and_score_figures():
     assert empty.layout.annotations[0].text == "nothing yet"
 
 
-def test_without_a_title_the_legend_takes_the_whole_width_above_the_plot():
+def test_with_a_legend_the_title_heads_it_and_both_take_the_whole_width_above_the_plot():
     runs = [scored_run("a-long-run-name"), scored_run("another-long-run-name")]
-    fig = curves.loss_figure(runs, title=None)
-    assert not fig.layout.title.text                                    # the page writes it above the chart
+    fig = curves.loss_figure(runs)
+    assert not fig.layout.title.text and "Training loss" in fig.layout.legend.title.text
+    assert fig.layout.legend.title.side == "top"                     # on its own line, above the names
     assert (fig.layout.legend.x, fig.layout.legend.xanchor) == (0, "left")
     assert fig.layout.legend.y >= 1 and fig.layout.legend.yanchor == "bottom"   # above the plot, off the axes
-    titled = curves.loss_figure(runs)
-    assert titled.layout.title.text == "Training loss" and titled.layout.legend.xanchor == "right"
+    alone = curves.loss_figure(runs[:1])
+    assert alone.layout.title.text == "Training loss" and alone.layout.showlegend is False
+
+
+def test_several_runs_and_metrics_list_the_runs_under_one_heading_per_metric():
+    runs = [scored_run("a"), scored_run("b")]
+    fig = curves.score_figure(runs, x="epoch")
+    assert [(t.name, t.legendgroup) for t in fig.data] == [
+        ("a", "test_accuracy"), ("a", "alignment"), ("b", "test_accuracy"), ("b", "alignment")]
+    assert {t.legendgroup: t.legendgrouptitle.text for t in fig.data} == {
+        "test_accuracy": "test accuracy", "alignment": "alignment score"}
+    assert fig.layout.legend.traceorder == "grouped"
+    assert [t.line.dash for t in fig.data] == [None, "dot", None, "dot"]     # alignment dotted, per run color
+    one = curves.score_figure(runs[:1], x="epoch")
+    assert [t.name for t in one.data] == ["test accuracy", "alignment score"] and not one.data[0].legendgroup
