@@ -8,6 +8,8 @@ from core import curves, runs, viz
 from core.errors import UserError
 from core.viz_replay import replay_figure
 
+SIDE_BY_SIDE_PX = 290   # three fit in a 1400 px window's content (about 940 px)
+
 ui.require_router(__file__)
 st.title("Compare")
 ui.open_from_link("compare")
@@ -44,11 +46,15 @@ def checkpoints_side_by_side(results):
     default = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
     chosen = st.multiselect("Checkpoints", names, default=default, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
-    for column, name in zip(st.columns(max(len(chosen), 1)), chosen):
+    # A row that wraps, of fixed-width heatmaps: three side by side in a wide window, one under the other
+    # in a 900 px one (the browser decides; equal columns made them 120 px wide and unreadable there).
+    row = st.container(horizontal=True, gap="small")
+    for name in chosen:
+        cell = row.container(width=SIDE_BY_SIDE_PX)
         # the label above the chart, not as a two-line Plotly title, whose first line Plotly cuts off
-        column.caption(labels[name])
-        column.plotly_chart(viz.attention_heatmap(results[name], title=ui.mark(results[name]), compact=True),
-                            key=f"compare.side.{name}")
+        cell.caption(labels[name])
+        cell.plotly_chart(viz.attention_heatmap(results[name], title=ui.mark(results[name]), compact=True),
+                          key=f"compare.side.{name}")
 
 
 def step_through(results):
