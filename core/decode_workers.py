@@ -8,15 +8,20 @@ worker is free, so progress is reported chunk by chunk and a slow worker holds n
 
     ids, attention, probabilities = generate(params, xs, start_id, length, on_progress, workers)
 
-A worker ends when its socket closes: when generate returns, fails, or is interrupted (Streamlit
-stops a script by raising an exception from inside on_progress), generate kills its workers before
-the exception goes on, so a cancelled decoding leaves no process behind.
+The workers are kept between calls (starting one takes about 0.3 s, as long as decoding 1,000 rows),
+idle and ready for the next evaluation of this process: the Errors page's next checkpoint, the trainer's
+next epoch. Each call sends the parameters it decodes with. One call uses the kept workers at a time;
+a call arriving meanwhile (another visitor's page) starts its own and stops them after. A worker ends
+when its socket closes, so none outlives this process. When a call fails or is interrupted (Streamlit
+stops a script by raising an exception from inside on_progress), its workers are killed before the
+exception goes on: a cancelled decoding leaves no process behind and no stale result in a pipe.
 """
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import traceback
 from multiprocessing.connection import Connection, wait
 
@@ -25,10 +30,11 @@ import numpy as np
 from core import inference
 from core.parallel import PROJECT_ROOT, THREAD_VARIABLES, default_workers
 
-# Rows per chunk: big enough for the encoder's shared prefixes (the more rows, the more they share),
-# small enough for progress every few percent of the book's 50,000 lines. Fewer than two chunks stay in
-# this process: there is nothing to share, and a worker takes about 0.2 s to start.
-CHUNK = 2500
+# Rows per chunk. Rows are decoded in sorted order, so a chunk loses little of the encoder's sharing
+# by being small, and small chunks keep both workers busy to the end: 5,000 rows of the book's file
+# decode in 0.97 s in chunks of 500, 1.23 s in chunks of 2,500. Fewer than two chunks stay in this
+# process: there is nothing to share out.
+CHUNK = 500
 
 
 def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk=CHUNK):
@@ -53,42 +59,80 @@ def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk
     return tuple(np.concatenate(p)[in_given_order] for p in zip(*parts))
 
 
+class Workers:
+    """Worker processes and the connections to them."""
+
+    def __init__(self, count):
+        env = {**os.environ, **{k: "1" for k in THREAD_VARIABLES},
+               "PYTHONPATH": os.pathsep.join(filter(None, (PROJECT_ROOT, os.environ.get("PYTHONPATH"))))}
+        self.processes, self.connections = [], []
+        for _ in range(count):
+            ours, theirs = socket.socketpair()
+            self.processes.append(subprocess.Popen(
+                [sys.executable, "-c", f"from core.decode_workers import worker_main; worker_main({theirs.fileno()})"],
+                pass_fds=(theirs.fileno(),), env=env, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL))
+            theirs.close()   # only the worker holds its end: it sees end-of-file when this process dies
+            self.connections.append(Connection(ours.detach()))
+
+    def alive(self, count):
+        return len(self.processes) == count and all(p.poll() is None for p in self.processes)
+
+    def stop(self):
+        for connection in self.connections:
+            connection.close()
+        for process in self.processes:
+            process.kill()   # idle, or mid-chunk after a cancel: either way nothing to keep
+            process.wait()
+
+
+_kept = None                     # the Workers kept between calls
+_kept_lock = threading.Lock()    # held by the call using them
+
+
 def _generate_in_workers(params, xs, start_id, length, on_progress, workers, chunks):
     """[(ids, attention, probabilities)] per chunk, each decoded by the first worker free."""
-    processes, connections = _start(params, workers)
+    global _kept
+    if not _kept_lock.acquire(blocking=False):   # another call has the kept workers: use our own
+        own = Workers(workers)
+        try:
+            return _decode_chunks(own, params, xs, start_id, length, on_progress, chunks)
+        finally:
+            own.stop()
     try:
-        results, todo, busy = {}, list(reversed(chunks)), {}
-        for connection in connections:
-            if todo:
-                busy[connection] = todo.pop()
-                connection.send((xs[slice(*busy[connection])], start_id, length))
-        while busy:
-            for connection in wait(list(busy)):
-                results[busy.pop(connection)] = _receive(connection)
-                if todo:
-                    busy[connection] = todo.pop()
-                    connection.send((xs[slice(*busy[connection])], start_id, length))
-                if on_progress:
-                    on_progress(sum(b - a for a, b in results), len(xs))
-        return [results[c] for c in chunks]
+        if _kept is None or not _kept.alive(workers):
+            if _kept is not None:
+                _kept.stop()
+            _kept = Workers(workers)
+        try:
+            return _decode_chunks(_kept, params, xs, start_id, length, on_progress, chunks)
+        except BaseException:   # a cancel or a failure mid-chunk: results may still be on their way
+            _kept.stop()
+            _kept = None
+            raise
     finally:
-        _stop(processes, connections)
+        _kept_lock.release()
 
 
-def _start(params, workers):
-    env = {**os.environ, **{k: "1" for k in THREAD_VARIABLES},
-           "PYTHONPATH": os.pathsep.join(filter(None, (PROJECT_ROOT, os.environ.get("PYTHONPATH"))))}
-    processes, connections = [], []
-    for _ in range(workers):
-        ours, theirs = socket.socketpair()
-        processes.append(subprocess.Popen(
-            [sys.executable, "-c", f"from core.decode_workers import worker_main; worker_main({theirs.fileno()})"],
-            pass_fds=(theirs.fileno(),), env=env, cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL))
-        theirs.close()   # only the worker holds its end: it sees end-of-file when this process dies
-        connection = Connection(ours.detach())
-        connection.send(params)
-        connections.append(connection)
-    return processes, connections
+def _decode_chunks(pool, params, xs, start_id, length, on_progress, chunks):
+    for connection in pool.connections:
+        connection.send(("params", params))
+    results, todo, busy = {}, list(reversed(chunks)), {}
+
+    def give(connection):
+        busy[connection] = todo.pop()
+        connection.send(("decode", xs[slice(*busy[connection])], start_id, length))
+
+    for connection in pool.connections:
+        if todo:
+            give(connection)
+    while busy:
+        for connection in wait(list(busy)):
+            results[busy.pop(connection)] = _receive(connection)
+            if todo:
+                give(connection)
+            if on_progress:
+                on_progress(sum(b - a for a, b in results), len(xs))
+    return [results[c] for c in chunks]
 
 
 def _receive(connection):
@@ -101,22 +145,19 @@ def _receive(connection):
     return value
 
 
-def _stop(processes, connections):
-    for connection in connections:
-        connection.close()
-    for process in processes:
-        process.kill()   # idle after a normal end, mid-chunk after a cancel: either way nothing to keep
-        process.wait()
-
-
 def worker_main(fd):
-    """A worker's life: receive the parameters, then decode each chunk sent until end-of-file."""
+    """A worker's life: keep the parameters it is sent, decode each chunk with the latest, until
+    end-of-file."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the whole group: the parent decides
     connection = Connection(fd)
+    params = None
     try:
-        params = connection.recv()
         while True:
-            xs, start_id, length = connection.recv()
+            message = connection.recv()
+            if message[0] == "params":
+                params = message[1]
+                continue
+            _, xs, start_id, length = message
             try:
                 reply = ("result", inference.generate(params, xs, start_id, length))
             except Exception:

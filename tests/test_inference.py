@@ -81,23 +81,34 @@ def test_workers_decode_what_one_process_decodes_and_report_progress():
     assert [done for done, _ in progress] == sorted(done for done, _ in progress)
 
 
-def test_an_interrupted_decoding_leaves_no_worker_behind(monkeypatch):
-    """Streamlit cancels by raising from inside on_progress: the workers must end with it."""
-    started = []
-    real_start = decode_workers._start
-
-    def recording_start(params, workers):
-        processes, connections = real_start(params, workers)
-        started.extend(processes)
-        return processes, connections
+def test_an_interrupted_decoding_leaves_no_worker_behind():
+    """Streamlit cancels by raising from inside on_progress: the workers must end with it, and the
+    next call decodes right with fresh ones."""
+    model = model_of(np.float32)
+    xs = padded_questions(np.random.default_rng(7), 400)
+    decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)
+    kept = decode_workers._kept.processes
+    assert all(process.poll() is None for process in kept)   # kept, idle, for the next call
 
     def cancel(done, total):
         raise KeyboardInterrupt("cancelled")
 
-    monkeypatch.setattr(decode_workers, "_start", recording_start)
-    model = model_of(np.float32)
-    xs = padded_questions(np.random.default_rng(7), 400)
     with pytest.raises(KeyboardInterrupt):
         decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50, on_progress=cancel)
-    assert len(started) == 2
-    assert all(process.poll() is not None for process in started)
+    assert all(process.poll() is not None for process in kept)
+    assert decode_workers._kept is None
+    again = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)
+    np.testing.assert_array_equal(again[0], model.generate(xs, START, 6))
+
+
+def test_kept_workers_decode_with_each_calls_parameters_and_a_second_caller_uses_its_own():
+    first, second = model_of(np.float32, seed=1), model_of(np.float32, seed=2)
+    xs = padded_questions(np.random.default_rng(8), 300)
+    for model in (first, second, first):   # the same kept workers, new parameters each call
+        ids = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)[0]
+        np.testing.assert_array_equal(ids, model.generate(xs, START, 6))
+    with decode_workers._kept_lock:   # as if another visitor's decoding held the kept workers
+        kept = decode_workers._kept
+        ids = decode_workers.generate(second.params, xs, START, 6, workers=2, chunk=50)[0]
+        assert decode_workers._kept is kept
+    np.testing.assert_array_equal(ids, second.generate(xs, START, 6))
