@@ -1,0 +1,55 @@
+"""The Errors page on a big data file in a real browser: decoding shows its progress, Cancel stops it and
+its worker processes, Evaluate starts it again. Uses test_browser's server and page."""
+import os
+import time
+
+from core import data
+from tests.test_browser import OUT, page, record, server   # noqa: F401  (pytest fixtures)
+
+LINES = 100_000   # enough that decoding lasts a few seconds even with the test's small model
+
+
+def decode_workers_of_streamlit():
+    """pids of decoding worker processes (core/decode_workers.py) whose parent is a streamlit server."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"core.decode_workers" not in f.read():
+                    continue
+            with open(f"/proc/{pid}/stat") as f:
+                parent = f.read().rsplit(")", 1)[1].split()[1]
+            with open(f"/proc/{parent}/cmdline", "rb") as f:
+                if b"streamlit" in f.read():
+                    found.append(int(pid))
+        except OSError:
+            continue   # ended meanwhile
+    return found
+
+
+def test_cancel_a_long_evaluation_then_run_it_again(server, page, data_folder):
+    dataset = data.generated(LINES, seed=11)
+    with open(os.path.join(data_folder, "many-dates.txt"), "w", encoding="utf-8") as f:
+        f.writelines(f"{q}_{a}\n" for q, a in zip(dataset.questions, dataset.answers))
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stApp']")
+    page.locator("[data-testid='stSidebarNavLink']", has_text="Errors").click()
+    page.get_by_text("A data file on the server").click()   # its only file is picked: decoding starts
+    page.wait_for_selector("text=Decoding", timeout=60000)
+    assert decode_workers_of_streamlit()   # 100,000 rows go to worker processes
+    page.screenshot(path=os.path.join(OUT, "errors-progress.png"))
+    page.get_by_role("button", name="Cancel").click()
+    page.wait_for_selector("text=Decoding cancelled.", timeout=30000)
+    assert decode_workers_of_streamlit() == []   # a cancel ends the workers with it
+
+    start = time.perf_counter()
+    page.get_by_role("button", name="Evaluate").click()
+    page.wait_for_selector("text=Decoding", timeout=60000)
+    page.wait_for_selector("text=/Wrong predictions|Every prediction is right/", timeout=180000)
+    record(f"errors_page_{LINES}_lines_small_model_s", time.perf_counter() - start)
+    assert page.locator("[data-testid='stMetric']").first.inner_text().startswith("Accuracy")
+    for width in (1400, 900):
+        page.set_viewport_size({"width": width, "height": 1400})
+        time.sleep(1)
+        page.screenshot(path=os.path.join(OUT, f"errors-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 1800})
