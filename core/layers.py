@@ -126,17 +126,31 @@ class TimeLSTM:
     def reset_state(self):
         self.h = self.c = None
 
-    def forward(self, xs):
+    def _flat(self, name, size, dtype):
+        """A reused 1-D work array of at least size elements, cut to size: for shapes that change from
+        call to call (the prefix tree's column count), where _buffer would allocate every time."""
+        buf = self._buffers.get(name)
+        if buf is None or buf.size < size or buf.dtype != dtype:
+            buf = self._buffers[name] = np.empty(int(size * 1.25) + 1, dtype=dtype)
+        return buf[:size]
+
+    def _gate_matrix(self, dtype):
+        """(4H, D + H + 1): [Wx; Wh; b]^T with the rows scaled for one exp per gate (class docstring)."""
         Wx, Wh, b = self.params["Wx"], self.params["Wh"], self.params["b"]
         if "bh" in self.params:
             b = b + self.params["bh"]
+        H = Wh.shape[0]
+        scale = np.full((4 * H, 1), -1, dtype=dtype)   # exp(-a) for the sigmoid gates, exp(-2a) for g
+        scale[3 * H:] = -2
+        return np.concatenate((Wx, Wh, b[None, :])).T * scale
+
+    def forward(self, xs):
+        Wx, Wh = self.params["Wx"], self.params["Wh"]
         N, T, D = xs.shape
         H = Wh.shape[0]
         K = D + H + 1
         dtype = np.result_type(xs, Wx)
-        scale = np.full((4 * H, 1), -1, dtype=dtype)   # exp(-a) for the sigmoid gates, exp(-2a) for g
-        scale[3 * H:] = -2
-        W = np.concatenate((Wx, Wh, b[None, :])).T * scale           # (4H, K)
+        W = self._gate_matrix(dtype)                                 # (4H, K)
         # xh[:, t] = [x_t; h_(t-1); 1] as columns; xh[:, t + 1] receives h_t (the last slot only h_T).
         # Step-minor layout (K, T + 1, N): per step a strided view BLAS takes as it is, and after the
         # loop all steps side by side as one (K, T * N) matrix for the weight gradient.
@@ -150,28 +164,12 @@ class TimeLSTM:
         tanh_cs = self._buffer("tanh_cs", (T, H, N), dtype)
         hs = np.empty((N, T, H), dtype=dtype)   # the output: a fresh array, safe to keep
         ig = self._buffer("ig", (H, N), dtype)
-        # exp(-a) overflows to inf for a strongly negative a; 1 / (1 + inf) is then the exact limit 0
-        with np.errstate(over="ignore"):
+        with np.errstate(over="ignore"):   # see cell_forward
             for t in range(T):
                 gates = act[t]
                 np.matmul(W, xh[:, t], out=gates.reshape(4 * H, N))
-                np.exp(gates, out=gates)
-                gates += 1
-                np.divide(1, gates, out=gates)       # f, i, o done; g holds sigmoid(2a)
-                f, i, o, g = gates
-                g *= 2
-                g -= 1
-                c, tanh_c = cs[t + 1], tanh_cs[t]
-                np.multiply(f, cs[t], out=c)
-                np.multiply(i, g, out=ig)
-                c += ig
-                np.multiply(c, -2, out=tanh_c)
-                np.exp(tanh_c, out=tanh_c)
-                tanh_c += 1
-                np.divide(2, tanh_c, out=tanh_c)
-                tanh_c -= 1
                 h = xh[D:D + H, t + 1]
-                np.multiply(o, tanh_c, out=h)
+                cell_forward(gates, cs[t], cs[t + 1], tanh_cs[t], ig, h)
                 hs[:, t] = h.T   # step by step: one 3-D transposing copy after the loop is 20x slower
         self.h, self.c = hs[:, -1].copy(), cs[T].T.copy()
         self.cache = (xh, act, cs, tanh_cs, (N, T, D, H))
@@ -187,27 +185,8 @@ class TimeLSTM:
         dc = np.zeros((H, N), dtype=dtype)
         dc_prev, q, p, v, w = (self._buffer(name, (H, N), dtype) for name in ("dc_prev", "q", "p", "v", "w"))
         for t in reversed(range(T)):
-            f, i, o, g = act[t]
-            df, di, do, dg = dA[:, t].reshape(4, H, N)
-            tanh_c = tanh_cs[t]
             dh += dhs[:, t].T
-            np.multiply(dh, o, out=q)              # q = dh o
-            np.multiply(q, tanh_c, out=p)          # p = dh o tanh(c)
-            np.multiply(p, o, out=do)              # do = dh tanh(c) o (1 - o) = p - p o
-            np.subtract(p, do, out=do)
-            dc += q                                # dc += dh o (1 - tanh(c)^2) = q - p tanh(c)
-            p *= tanh_c
-            dc -= p
-            np.multiply(dc, f, out=dc_prev)        # dc_prev = dc f
-            np.multiply(dc_prev, cs[t], out=p)     # df = dc c_prev f (1 - f) = p - p f
-            np.multiply(p, f, out=df)
-            np.subtract(p, df, out=df)
-            np.multiply(dc, i, out=v)              # v = dc i
-            np.multiply(v, g, out=w)               # di = dc g i (1 - i) = w - w i
-            np.multiply(w, i, out=di)
-            np.subtract(w, di, out=di)
-            np.multiply(w, g, out=dg)              # dg = dc i (1 - g^2) = v - w g
-            np.subtract(v, dg, out=dg)
+            cell_backward(act[t], tanh_cs[t], cs[t], dh, dc, dA[:, t].reshape(4, H, N), dc_prev, (q, p, v, w))
             dc, dc_prev = dc_prev, dc
             np.matmul(Wh, dA[:, t], out=dh)        # dh_prev
         self.dh, self.dc = dh.T, dc.T.copy()       # dc may be a reused buffer: copy it
@@ -220,6 +199,150 @@ class TimeLSTM:
         if "bh" in self.grads:
             self.grads["bh"][...] = dW[D + H]
         return (Wx @ dA_all).reshape(D, T, N).transpose(2, 1, 0)   # (N, T, D)
+
+
+    # ---- one pass per distinct prefix (an encoder from the zero state; core/prefixes.py) ----------
+    # The same steps as forward/backward, over a PrefixTree's columns instead of rows: step t computes
+    # its counts[t] columns, each from its parent's state; backward sums the gradients of a parent's
+    # children. Arrays are flat with one contiguous block per step ((4, H, U) gates, (H, U) states), and
+    # xh / dA are (K, R) / (4H, R) with the steps side by side, so the weight gradient is one product.
+
+    def forward_prefixes(self, xs, tree):
+        """xs (R, D), the input of each column of tree -> h (R, H), each column's hidden state."""
+        Wx, Wh = self.params["Wx"], self.params["Wh"]
+        R, D = xs.shape
+        H = Wh.shape[0]
+        K = D + H + 1
+        dtype = np.result_type(xs, Wx)
+        W = self._gate_matrix(dtype)
+        widest = int(tree.counts.max())
+        xh = self._flat("p.xh", K * R, dtype).reshape(K, R)   # [x; h of the parent; 1] per column
+        xh[:D] = xs.T
+        xh[D + H] = 1
+        act = self._flat("p.act", 4 * H * R, dtype)
+        c_prevs = self._flat("p.c_prev", H * R, dtype)
+        tanh_cs = self._flat("p.tanh_c", H * R, dtype)
+        h_blocks = self._flat("p.h", H * R, dtype)
+        cells = [self._flat(name, H * widest, dtype) for name in ("p.c_a", "p.c_b")]
+        ig = self._flat("p.ig", H * widest, dtype)
+        hs = np.empty((R, H), dtype=dtype)   # the output: a fresh array, safe to keep
+        h = c = None
+        with np.errstate(over="ignore"):   # see cell_forward
+            for t in range(len(tree.counts)):
+                cols = tree.step(t)
+                a, U = cols.start, cols.stop - cols.start
+                block = xh[:, cols]
+                c_prev = c_prevs[H * a:H * (a + U)].reshape(H, U)
+                if t == 0:
+                    block[D:D + H] = 0
+                    c_prev[...] = 0
+                elif tree.first_children[t] is None:   # no prefix branches here: the parents in order
+                    block[D:D + H] = h
+                    c_prev[...] = c
+                else:
+                    block[D:D + H] = h[:, tree.parents[t]]
+                    np.take(c, tree.parents[t], axis=1, out=c_prev)
+                gates = act[4 * H * a:4 * H * (a + U)].reshape(4, H, U)
+                np.matmul(W, block, out=gates.reshape(4 * H, U))
+                h = h_blocks[H * a:H * (a + U)].reshape(H, U)
+                c = cells[t % 2][:H * U].reshape(H, U)
+                cell_forward(gates, c_prev, c, tanh_cs[H * a:H * (a + U)].reshape(H, U),
+                             ig[:H * U].reshape(H, U), h)
+                hs[cols] = h.T
+        self.prefix_cache = (tree, xh, act, c_prevs, tanh_cs, (R, D, H))
+        return hs
+
+    def backward_prefixes(self, dhs):
+        """dhs (R, H), the gradient at each column's h (summed over its rows) -> dxs (R, D)."""
+        Wx, Wh = self.params["Wx"], self.params["Wh"]
+        tree, xh, act, c_prevs, tanh_cs, (R, D, H) = self.prefix_cache
+        K = D + H + 1
+        dtype = act.dtype
+        widest = int(tree.counts.max())
+        dA = self._flat("p.dA", 4 * H * R, dtype).reshape(4 * H, R)
+        dh_buffer, dh_prev_buffer = (self._flat(name, H * widest, dtype) for name in ("p.dh", "p.dh_prev"))
+        dc_buffers = [self._flat(name, H * widest, dtype) for name in ("p.dc_a", "p.dc_b")]
+        work = [self._flat(name, H * widest, dtype) for name in ("p.q", "p.p", "p.v", "p.w")]
+        dh_children = None   # the gradient that the next step's columns send back to this step's
+        for t in reversed(range(len(tree.counts))):
+            cols = tree.step(t)
+            a, U = cols.start, cols.stop - cols.start
+            dh = dh_buffer[:H * U].reshape(H, U)
+            dc, dc_prev = (buffer[:H * U].reshape(H, U) for buffer in dc_buffers)
+            if dh_children is None:   # the last step: only the output's gradient
+                np.copyto(dh, dhs[cols].T)
+                dc[...] = 0
+            else:
+                np.add(dhs[cols].T, dh_children, out=dh)
+            cell_backward(act[4 * H * a:4 * H * (a + U)].reshape(4, H, U), tanh_cs[H * a:H * (a + U)].reshape(H, U),
+                          c_prevs[H * a:H * (a + U)].reshape(H, U), dh, dc, dA[:, cols].reshape(4, H, U), dc_prev,
+                          [w[:H * U].reshape(H, U) for w in work])
+            if t == 0:
+                break   # step 0 started from the zero state: nothing to send back
+            dh_prev = dh_prev_buffer[:H * U].reshape(H, U)
+            np.matmul(Wh, dA[:, cols], out=dh_prev)
+            children = tree.first_children[t]
+            if children is None:   # one child per parent: pass on as it is
+                dh_children = dh_prev
+                dc_buffers.reverse()   # dc_prev becomes the next (earlier) step's dc
+            else:                  # several children per parent: their sum
+                dh_children = np.add.reduceat(dh_prev, children, axis=1)
+                U_parent = len(children)
+                np.add.reduceat(dc_prev, children, axis=1, out=dc_buffers[0][:H * U_parent].reshape(H, U_parent))
+        dW = xh @ dA.T                                               # (K, 4H)
+        self.grads["Wx"][...] = dW[:D]
+        self.grads["Wh"][...] = dW[D:D + H]
+        self.grads["b"][...] = dW[D + H]
+        if "bh" in self.grads:
+            self.grads["bh"][...] = dW[D + H]
+        return (Wx @ dA).T                                           # (R, D)
+
+def cell_forward(gates, c_prev, c, tanh_c, ig, h):
+    """One LSTM step after its product: gates (4, H, n) holds the pre-activations [f, i, o, g] scaled
+    by -1 (f, i, o) and -2 (g), and becomes the activations in place; writes c, tanh(c) and h (each
+    (H, n)); ig is a work array. Call it under np.errstate(over="ignore"): exp(-a) overflows to inf for
+    a strongly negative a, and 1 / (1 + inf) is then the exact limit 0."""
+    np.exp(gates, out=gates)
+    gates += 1
+    np.divide(1, gates, out=gates)       # f, i, o done; g holds sigmoid(2a)
+    f, i, o, g = gates
+    g *= 2
+    g -= 1
+    np.multiply(f, c_prev, out=c)
+    np.multiply(i, g, out=ig)
+    c += ig
+    np.multiply(c, -2, out=tanh_c)
+    np.exp(tanh_c, out=tanh_c)
+    tanh_c += 1
+    np.divide(2, tanh_c, out=tanh_c)
+    tanh_c -= 1
+    np.multiply(o, tanh_c, out=h)
+
+
+def cell_backward(act, tanh_c, c_prev, dh, dc, dA, dc_prev, work):
+    """One LSTM step backwards: from the activations act (4, H, n), tanh(c), c_prev and the gradients dh
+    and dc at (h, c) of this step, writes the pre-activation gradients dA (4, H, n) and dc_prev = dc f;
+    dc is overwritten. work: four (H, n) arrays."""
+    f, i, o, g = act
+    df, di, do, dg = dA
+    q, p, v, w = work
+    np.multiply(dh, o, out=q)              # q = dh o
+    np.multiply(q, tanh_c, out=p)          # p = dh o tanh(c)
+    np.multiply(p, o, out=do)              # do = dh tanh(c) o (1 - o) = p - p o
+    np.subtract(p, do, out=do)
+    dc += q                                # dc += dh o (1 - tanh(c)^2) = q - p tanh(c)
+    p *= tanh_c
+    dc -= p
+    np.multiply(dc, f, out=dc_prev)        # dc_prev = dc f
+    np.multiply(dc_prev, c_prev, out=p)    # df = dc c_prev f (1 - f) = p - p f
+    np.multiply(p, f, out=df)
+    np.subtract(p, df, out=df)
+    np.multiply(dc, i, out=v)              # v = dc i
+    np.multiply(v, g, out=w)               # di = dc g i (1 - i) = w - w i
+    np.multiply(w, i, out=di)
+    np.subtract(w, di, out=di)
+    np.multiply(w, g, out=dg)              # dg = dc i (1 - g^2) = v - w g
+    np.subtract(v, dg, out=dg)
 
 
 class TimeBiLSTM:

@@ -10,22 +10,37 @@ import numpy as np
 from core.attention import TimeAttention
 from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 from core.modules import Init, Seq2seqBase, chosen_probability
+from core.prefixes import PrefixTree
 from core.seq2seq import PeekySeq2seq, Seq2seq
 
 
 class AttentionEncoder:
-    """ids (N, S) -> all hidden states hs (N, S, H), or (N, S, 2H) with a bidirectional LSTM."""
+    """ids (N, S) -> all hidden states hs (N, S, H), or (N, S, 2H) with a bidirectional LSTM.
+
+    A unidirectional encoder reads each distinct prefix of the rows once (core/prefixes.py): rows
+    that begin alike (with the book's reversed input, every padded question) share those steps'
+    states, so a training batch of the book's file costs about half the LSTM steps. The result, and
+    every gradient, is the row-by-row computation's (tests/test_prefixes.py).
+    """
 
     def __init__(self, V, D, H, init, bidirectional=False):
         self.embed = TimeEmbedding(init.embedding(V, D))
         self.lstm = init.bilstm(D, H) if bidirectional else init.lstm(D, H, stateful=False)
         self.layers = [("embed", self.embed), ("lstm", self.lstm)]
+        self.shares_prefixes = not bidirectional
+        self.tree = None
 
     def forward(self, xs):
-        return self.lstm.forward(self.embed.forward(xs))
+        if not self.shares_prefixes:
+            return self.lstm.forward(self.embed.forward(xs))
+        self.tree = PrefixTree(xs)
+        return self.tree.rows(self.lstm.forward_prefixes(self.embed.forward(self.tree.ids), self.tree))
 
     def backward(self, dhs):
-        self.embed.backward(self.lstm.backward(dhs))
+        if not self.shares_prefixes:
+            self.embed.backward(self.lstm.backward(dhs))
+            return
+        self.embed.backward(self.lstm.backward_prefixes(self.tree.sum_rows(dhs)))
 
 
 class AttentionDecoder:

@@ -14,9 +14,11 @@ _ARTIFACTS = tempfile.mkdtemp(prefix="attention-lab-test-artifacts-")
 os.environ["ATTENTION_LAB_ARTIFACTS"] = _ARTIFACTS   # read by ui.py when the app is imported
 
 # A small model that really learns the dates, so "Correct" screens, the Errors page's counts and the
-# CLIs' predictions are exercised: measured (issue 10) 1%, 98.9%, 100% test accuracy after epochs 1-3.
-TINY_TRAIN_ARGS = ["--data-size", "10000", "--epochs", "3", "--hidden-size", "64", "--wordvec-size", "16",
-                   "--batch-size", "32", "--lr", "0.01", "--seed", "1"]
+# CLIs' predictions are exercised: measured 0.2%, 92.2%, 97.7%, 99.8% test accuracy after epochs 1-4
+# (seeds 1 and 4 end at 97.4% and 98.6%: where a small model leaves its plateau varies by seed, and
+# with it by float32 rounding, so the fixture keeps a margin above TINY_MIN_ACCURACY).
+TINY_TRAIN_ARGS = ["--data-size", "10000", "--epochs", "4", "--hidden-size", "64", "--wordvec-size", "16",
+                   "--batch-size", "32", "--lr", "0.01", "--seed", "3"]
 TINY_MIN_ACCURACY = 0.97   # of the last epoch; asserted where the fixture is built
 
 
