@@ -4,23 +4,34 @@ import numpy as np
 
 from core.layers import TimeAffine, TimeEmbedding, TimeSoftmaxWithLoss
 from core.modules import Init, Seq2seqBase, chosen_probability
+from core.prefixes import PrefixTree
 
 
 class Encoder:
-    """ids (N, S) -> the LSTM's last hidden state h (N, H)."""
+    """ids (N, S) -> the LSTM's last hidden state h (N, H). Like AttentionEncoder it reads each distinct
+    prefix of the rows once (core/prefixes.py); shares_prefixes = False reads row by row."""
 
     def __init__(self, V, D, H, init):
         self.embed = TimeEmbedding(init.embedding(V, D))
         self.lstm = init.lstm(D, H, stateful=False)
         self.layers = [("embed", self.embed), ("lstm", self.lstm)]
-        self.hs_shape = None
+        self.shares_prefixes = True
+        self.hs_shape = self.tree = None
 
     def forward(self, xs):
+        if self.shares_prefixes:
+            self.tree = PrefixTree(xs)
+            return self.lstm.forward_prefixes(self.embed.forward(self.tree.ids), self.tree)[self.tree.index[:, -1]]
         hs = self.lstm.forward(self.embed.forward(xs))
         self.hs_shape = hs.shape
         return hs[:, -1]
 
     def backward(self, dh):
+        if self.shares_prefixes:
+            dh_columns = np.zeros((self.tree.size, dh.shape[1]), dtype=dh.dtype)
+            np.add.at(dh_columns, self.tree.index[:, -1], dh)   # identical rows share a last column
+            self.embed.backward(self.lstm.backward_prefixes(dh_columns))
+            return
         dhs = np.zeros(self.hs_shape, dtype=dh.dtype)
         dhs[:, -1] = dh
         self.embed.backward(self.lstm.backward(dhs))

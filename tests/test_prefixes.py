@@ -6,6 +6,7 @@ import pytest
 from core.lstm_reference import ReferenceTimeLSTM
 from core.models import AttentionSeq2seq
 from core.prefixes import PrefixTree
+from core.seq2seq import PeekySeq2seq, Seq2seq
 from tests.gradcheck import assert_close, numerical_gradient
 
 V, D, H = 5, 3, 6
@@ -73,9 +74,10 @@ def test_the_shared_prefix_lstm_matches_the_reference_lstm(lstm_biases):
         np.testing.assert_allclose(lstm.grads[name], reference.grads[name], rtol=1e-10, atol=1e-12, err_msg=name)
 
 
-def test_the_model_gives_the_same_loss_and_gradients_with_and_without_sharing():
+@pytest.mark.parametrize("model_class", [AttentionSeq2seq, Seq2seq, PeekySeq2seq])
+def test_the_model_gives_the_same_loss_and_gradients_with_and_without_sharing(model_class):
     rng = np.random.default_rng(5)
-    model = AttentionSeq2seq(V, D, H, rng=rng, dtype=np.float64)
+    model = model_class(V, D, H, rng=rng, dtype=np.float64)
     for p in model.params.values():
         p[...] = rng.standard_normal(p.shape) * 0.5
     xs, ts = padded_ids(rng), rng.integers(0, V, (9, 5))
