@@ -163,7 +163,7 @@ def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX
                                  line={"color": color, "width": 2}, legendgroup=name))
     _layout(fig, title, x_title(x, series), "cross-entropy loss", height, show_legend=several)
     if log_y:
-        fig.update_yaxes(type="log")
+        fig.update_yaxes(type="log", exponentformat="power")   # 10^-4, not the SI "100µ"
     if not fig.data:
         _empty(fig, "no loss recorded yet", x_max)
     return fig

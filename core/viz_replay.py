@@ -30,7 +30,7 @@ def replay_figure(frames, loss_points, title=None):
     fig.update_yaxes(tickmode="array", tickvals=list(range(T)), autorange="reversed", tickfont={"size": 13},
                      title="output", row=1, col=1)
     fig.update_xaxes(title="iteration", row=2, col=1)
-    fig.update_yaxes(title="loss", type="log", row=2, col=1)
+    fig.update_yaxes(title="loss", type="log", exponentformat="power", row=2, col=1)
     fig.update_layout(**_frame_layout(frames[0][0], first), height=620, showlegend=False,
                       margin={"l": 60, "r": 20, "t": 60, "b": 150},
                       updatemenus=[_play_pause()], sliders=[_slider(frames)])
