@@ -75,11 +75,12 @@ if key not in store:
 result = store[key]
 
 mean_alignment, _ = alignment.mean_score(result.alignment)
-c1, c2, c3 = st.columns(3)
-c1.metric("Accuracy", f"{result.accuracy:.4f}", border=True)
-c2.metric("Wrong", f"{int((~result.correct).sum())} of {len(result.correct)}", border=True)
-if mean_alignment is not None:
-    c3.metric("Mean alignment score", f"{mean_alignment:.3f}", border=True)
+# fixed-width metrics in a wrapping row, as on the Attention page: never cut in a 900 px window
+with st.container(horizontal=True, wrap=True, key="errors.metrics"):
+    st.metric("Accuracy", f"{result.accuracy:.4f}", border=True, width=180)
+    st.metric(f"Wrong, of {len(result.correct):,}", f"{int((~result.correct).sum()):,}", border=True, width=180)
+    if mean_alignment is not None:
+        st.metric("Mean alignment score", f"{mean_alignment:.3f}", border=True, width=200)
 
 
 def accuracy_bars(groups, title):

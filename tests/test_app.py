@@ -233,8 +233,9 @@ def test_errors_page_tables(tiny_run):
     at = open_page("errors")
     at.select_slider(key="errors.size").set_value(500).run()
     assert not at.exception
-    accuracy, wrong = at.metric[0].value, at.metric[1].value
-    assert float(accuracy) >= 0.9 and wrong == f"{500 - round(float(accuracy) * 500)} of 500"
+    accuracy, wrong = at.metric[0].value, at.metric[1]
+    assert float(accuracy) >= 0.9 and wrong.value == f"{500 - round(float(accuracy) * 500)}"
+    assert wrong.label == "Wrong, of 500"
     bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     formats = [y for trace in bars[0]["data"] for y in trace["y"]]
     assert "short" in formats and "full/title" in formats
@@ -252,7 +253,7 @@ def test_errors_page_decodes_ten_thousand_dates_with_worker_processes(tiny_run):
     xs = vocab.encode_questions(dataset.questions, config.reverse_input)
     ids, _, _ = decode_workers.generate(model.params, xs, vocab.start_id, vocab.output_length, workers=1)
     wrong = int((vocab.decode_many(ids) != np.array(dataset.answers)).sum())
-    assert at.metric[1].value == f"{wrong} of 10000"
+    assert at.metric[1].label == "Wrong, of 10,000" and at.metric[1].value == f"{wrong:,}"
 
 
 @pytest.fixture(scope="module")
