@@ -112,3 +112,26 @@ def test_kept_workers_decode_with_each_calls_parameters_and_a_second_caller_uses
         ids = decode_workers.generate(second.params, xs, START, 6, workers=2, chunk=50)[0]
         assert decode_workers._kept is kept
     np.testing.assert_array_equal(ids, second.generate(xs, START, 6))
+
+
+def test_repeated_rows_are_decoded_once_and_each_gets_its_result():
+    model = model_of(np.float32)
+    distinct = padded_questions(np.random.default_rng(9), 120)
+    xs = distinct[np.random.default_rng(10).integers(0, len(distinct), 360)]   # every row about three times
+    calls, progress = [], []
+    real = inference.generate
+
+    def counting(params, rows, *args):
+        calls.append(len(rows))
+        return real(params, rows, *args)
+
+    inference.generate = counting
+    try:
+        ids, weights, _ = decode_workers.generate(model.params, xs, START, 6, workers=1, chunk=50,
+                                                  on_progress=lambda done, total: progress.append((done, total)))
+    finally:
+        inference.generate = real
+    assert sum(calls) == len(np.unique(xs, axis=0))                   # each distinct row once
+    np.testing.assert_array_equal(ids, model.generate(xs, START, 6))  # every row its own answer
+    np.testing.assert_allclose(weights, model.attention_weights, atol=1e-6)
+    assert progress[-1] == (360, 360)                                 # counted in the caller's rows
