@@ -117,6 +117,16 @@ def row_parts(ts, workers, ignore_label):
     return [(a, b, (n / total) if total else (b - a) / len(ts)) for a, b, n in zip(bounds, bounds[1:], counted)]
 
 
+def dealt(xs, ts, workers):
+    """The batch's rows reordered so that each worker's contiguous slice (row_parts) gets every
+    workers-th row of the inputs in sorted order: slices of like work (the encoder computes each
+    distinct prefix once, and sorted rows run from much padding to none) whose rows still share their
+    prefixes. A batch's gradient does not depend on the order of its rows."""
+    order = np.lexsort(xs.T[::-1])
+    order = np.concatenate([order[k::workers] for k in range(workers)])
+    return xs[order], ts[order]
+
+
 class ParallelStepper:
     """Workers each holding a model replica; parameters and gradients in shared memory."""
 
@@ -152,6 +162,7 @@ class ParallelStepper:
         shared = self.params.copies[0]
         for key, p in self.model.params.items():
             np.copyto(shared[key], p)
+        xs, ts = dealt(xs, ts, self.workers)
         parts = row_parts(ts, self.workers, self.ignore_label)
         for connection, (a, b, weight) in zip(self.connections, parts):
             connection.send((xs[a:b], ts[a:b], weight))

@@ -139,3 +139,14 @@ def test_workers_end_with_their_trainer(how):
     finally:
         trainer.kill()
         trainer.wait()
+
+
+def test_rows_are_dealt_to_workers_in_sorted_turns_and_keep_their_targets():
+    rng = np.random.default_rng(3)
+    xs = rng.integers(0, 3, (10, 4))
+    ts = np.arange(10)[:, None] * np.ones((1, 3), dtype=int)   # target rows name their input row
+    dealt_xs, dealt_ts = parallel.dealt(xs, ts, 2)
+    assert np.array_equal(dealt_xs, xs[dealt_ts[:, 0]])       # each row keeps its own targets
+    assert sorted(dealt_ts[:, 0]) == list(range(10))           # a permutation of the batch
+    order = np.lexsort(xs.T[::-1])
+    assert list(dealt_ts[:5, 0]) == list(order[0::2]) and list(dealt_ts[5:, 0]) == list(order[1::2])
