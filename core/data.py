@@ -81,7 +81,7 @@ def _excerpt(line):
 def cyclic_gc_paused():
     """Building a file's 100,000s of small objects (strings, parsed dates; no reference cycles) makes
     Python's cyclic collector run full passes over every live object, more often the more the process
-    already holds: the book's file loaded in 0.5-1.0 s with it, 0.3 s without. Paused meanwhile."""
+    already holds: the book's file loaded in 0.5-1.0 s with it, 0.3-0.5 s without. Paused meanwhile."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -40,9 +40,10 @@ CHUNK = 500
 def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk=CHUNK):
     """ids (N, length), attention (N, length, S), probabilities (N, length); on_progress(done, total)
     after each chunk. workers: None or 0 for one per core, 1 to decode in this process."""
-    # Distinct rows in sorted order: a row that repeats an earlier one is decoded once (the book's file
-    # has 41,578 distinct questions in 50,000 lines), and rows sharing a prefix share a chunk, where the
-    # encoder computes each distinct prefix once (306,000 row-steps for the book's lines, not 509,000).
+    # Distinct rows in sorted order. Rows sharing a prefix share a chunk, where the encoder computes
+    # each distinct prefix once: for the book's 50,000 lines 308,000 encoder row-steps, against 616,000
+    # in chunks of the file's order and 1,450,000 row by row. And a row that repeats an earlier one is
+    # decoded once: the book's file has 41,578 distinct questions, so the decoder does 17% less.
     order = np.lexsort(xs.T[::-1])
     ordered = xs[order]
     first = np.ones(len(xs), dtype=bool)

@@ -253,7 +253,9 @@ class TimeLSTM:
         return hs
 
     def backward_prefixes(self, dhs):
-        """dhs (R, H), the gradient at each column's h (summed over its rows) -> dxs (R, D)."""
+        """dhs (R, H), the gradient at each column's h (summed over its rows) -> dxs (R, D). Every
+        prefix starts from the zero state, so there is no initial-state gradient: dh and dc stay as
+        they are (they belong to the stateful, row-by-row path)."""
         Wx, Wh = self.params["Wx"], self.params["Wh"]
         tree, xh, act, c_prevs, tanh_cs, (R, D, H) = self.prefix_cache
         K = D + H + 1

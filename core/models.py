@@ -20,7 +20,8 @@ class AttentionEncoder:
     A unidirectional encoder reads each distinct prefix of the rows once (core/prefixes.py): rows
     that begin alike (with the book's reversed input, every padded question) share those steps'
     states, so a training batch of the book's file costs about half the LSTM steps. The result, and
-    every gradient, is the row-by-row computation's (tests/test_prefixes.py).
+    every gradient, is the row-by-row computation's up to rounding (tests/test_prefixes.py compares
+    them with shares_prefixes switched off; the bidirectional encoder always reads row by row).
     """
 
     def __init__(self, V, D, H, init, bidirectional=False):

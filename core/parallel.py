@@ -109,19 +109,25 @@ class SharedArrays:
         self.memory.unlink()
 
 
+def slice_bounds(rows, workers):
+    """[0, ..., rows]: where the workers' contiguous slices begin and end; slice k holds as many rows as
+    every workers-th row from row k has (sizes differ by one at most, the larger first), as dealt deals."""
+    return np.concatenate(([0], np.cumsum([len(range(k, rows, workers)) for k in range(workers)])))
+
+
 def row_parts(ts, workers, ignore_label):
     """[(start, stop, weight)]: contiguous row slices, weights = share of the target positions counted."""
-    bounds = np.linspace(0, len(ts), workers + 1).round().astype(int)
+    bounds = slice_bounds(len(ts), workers)
     counted = [int((ts[a:b, 1:] != ignore_label).sum()) for a, b in zip(bounds, bounds[1:])]
     total = sum(counted)
     return [(a, b, (n / total) if total else (b - a) / len(ts)) for a, b, n in zip(bounds, bounds[1:], counted)]
 
 
 def dealt(xs, ts, workers):
-    """The batch's rows reordered so that each worker's contiguous slice (row_parts) gets every
-    workers-th row of the inputs in sorted order: slices of like work (the encoder computes each
-    distinct prefix once, and sorted rows run from much padding to none) whose rows still share their
-    prefixes. A batch's gradient does not depend on the order of its rows."""
+    """The batch's rows reordered so that worker k's contiguous slice (row_parts, slice_bounds) holds
+    rows k, k + workers, k + 2 workers, ... of the batch in sorted order: slices of like work (the
+    encoder computes each distinct prefix once, and sorted rows run from much padding to none) whose
+    rows still share their prefixes. A batch's gradient does not depend on the order of its rows."""
     order = np.lexsort(xs.T[::-1])
     order = np.concatenate([order[k::workers] for k in range(workers)])
     return xs[order], ts[order]

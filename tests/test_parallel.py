@@ -150,3 +150,14 @@ def test_rows_are_dealt_to_workers_in_sorted_turns_and_keep_their_targets():
     assert sorted(dealt_ts[:, 0]) == list(range(10))           # a permutation of the batch
     order = np.lexsort(xs.T[::-1])
     assert list(dealt_ts[:5, 0]) == list(order[0::2]) and list(dealt_ts[5:, 0]) == list(order[1::2])
+
+
+@pytest.mark.parametrize("rows, workers", [(5, 2), (9, 2), (7, 3), (10, 4), (11, 4), (32, 3), (128, 2)])
+def test_each_workers_slice_holds_the_rows_dealt_to_it(rows, workers):
+    xs = np.random.default_rng(rows).integers(0, 4, (rows, 3))
+    ts = np.arange(rows)[:, None] * np.ones((1, 2), dtype=int)
+    _, dealt_ts = parallel.dealt(xs, ts, workers)
+    order = np.lexsort(xs.T[::-1])
+    for k, (a, b, weight) in enumerate(parallel.row_parts(dealt_ts, workers, ignore_label=-1)):
+        assert list(dealt_ts[a:b, 0]) == list(order[k::workers])
+        assert weight == pytest.approx((b - a) / rows)
