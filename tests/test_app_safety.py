@@ -163,7 +163,8 @@ def test_errors_page_on_a_data_file_counts_and_opens_mistakes(tiny_run, data_fol
     at.radio(key="errors.source").set_value("A data file on the server").run()
     at.selectbox(key="errors.data_file").set_value("dates.txt").run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert at.metric[1].value == "2 of 8"   # the fixture learned: only the planted mistakes are wrong
+    # the fixture learned: only the planted mistakes are wrong
+    assert at.metric[1].label == "Wrong, of 8" and at.metric[1].value == "2"
     mistakes = at.dataframe[0].value
     assert sorted(mistakes["input"]) == ["11/22/16", "NOV 22, 2016"]
     at.session_state["errors.table"] = {"selection": {"rows": [1], "columns": []}}
