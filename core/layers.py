@@ -200,7 +200,6 @@ class TimeLSTM:
             self.grads["bh"][...] = dW[D + H]
         return (Wx @ dA_all).reshape(D, T, N).transpose(2, 1, 0)   # (N, T, D)
 
-
     # ---- one pass per distinct prefix (an encoder from the zero state; core/prefixes.py) ----------
     # The same steps as forward/backward, over a PrefixTree's columns instead of rows: step t computes
     # its counts[t] columns, each from its parent's state; backward sums the gradients of a parent's
