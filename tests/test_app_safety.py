@@ -174,6 +174,20 @@ def test_errors_page_on_a_data_file_counts_and_opens_mistakes(tiny_run, data_fol
     assert heatmaps(at)
 
 
+def test_errors_page_reads_a_replaced_file_again(tiny_run, data_folder):
+    """Evaluations and the examples read are kept per file version (name, size, modification time):
+    the same file again is not read again, a replaced one is."""
+    write_errors_file(data_folder)
+    at = open_page("errors")
+    at.radio(key="errors.source").set_value("A data file on the server").run()
+    at.selectbox(key="errors.data_file").set_value("dates.txt").run()
+    assert at.metric[1].label == "Wrong, of 8" and at.metric[1].value == "2"
+    with open(os.path.join(data_folder, "dates.txt"), "a") as f:   # two more lines, both right
+        f.write("Aug 20, 2003_2003-08-20\n2/11/93_1993-02-11\n")
+    at.run()
+    assert not at.exception
+    assert at.metric[1].label == "Wrong, of 10" and int(at.metric[1].value) >= 2   # the new version
+
 def test_errors_chart_is_horizontal_sorted_with_full_labels(tiny_run):
     at = open_page("errors")
     at.select_slider(key="errors.size").set_value(500).run()
