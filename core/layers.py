@@ -298,6 +298,7 @@ class TimeLSTM:
             self.grads["bh"][...] = dW[D + H]
         return (Wx @ dA).T                                           # (R, D)
 
+
 def cell_forward(gates, c_prev, c, tanh_c, ig, h):
     """One LSTM step after its product: gates (4, H, n) holds the pre-activations [f, i, o, g] scaled
     by -1 (f, i, o) and -2 (g), and becomes the activations in place; writes c, tanh(c) and h (each
