@@ -23,6 +23,7 @@ tests hold the two to float32 tolerance and to identical ids.
 import numpy as np
 
 from core.layers import TimeLSTM
+from core.prefixes import PrefixTree
 
 # Rows decoded together after the shared encoder pass: their encoder states (rows x S x H floats, 3 MB
 # at the book's size) stay in cache through the decoder's steps; 500 rows (19 MB) decode 10% slower.
@@ -92,26 +93,20 @@ def lstm_step(weights, x, c, gates):
 def encoder_states(weights, xs):
     """The encoder's states for ids xs (N, S), each distinct prefix computed once: returns (states
     (R, H), index (N, S)) with hs[n, t] = states[index[n, t]]."""
-    N, S = xs.shape
-    H, V = weights.H, weights.V
-    dtype = weights.W.dtype
-    h = np.zeros((H, 1), dtype=dtype)   # the states of the distinct prefixes so far, as columns
+    tree = PrefixTree(xs)
+    H, dtype = weights.H, weights.W.dtype
+    h = np.zeros((H, 1), dtype=dtype)   # the states of the previous step's distinct prefixes, as columns
     c = np.zeros((H, 1), dtype=dtype)
-    prefix = np.zeros(N, dtype=np.int64)   # each row's prefix: its column in h and c
-    index = np.empty((N, S), dtype=np.int64)
-    states, offset = [], 0
-    for t in range(S):
-        # rows whose prefix and next id agree stay together: one column each for the new step
-        _, first, prefix_next = np.unique(prefix * V + xs[:, t], return_index=True, return_inverse=True)
-        x = weights.inputs(h[:, prefix[first]], xs[first, t])
-        c = c[:, prefix[first]]   # fancy indexing copies: contiguous (H, U)
-        lstm_step(weights, x, c, np.empty((4 * H, len(first)), dtype=dtype))
+    states = []
+    for t in range(xs.shape[1]):
+        # step 0's prefixes all extend the zero state, column 0 here
+        parents = tree.parents[t] if t else np.zeros(tree.counts[0], dtype=np.int64)
+        x = weights.inputs(h[:, parents], tree.ids[tree.step(t)])
+        c = c[:, parents]   # fancy indexing copies: contiguous (H, U)
+        lstm_step(weights, x, c, np.empty((4 * H, len(parents)), dtype=dtype))
         h = x[:H]
         states.append(h.T)
-        index[:, t] = offset + prefix_next
-        offset += len(first)
-        prefix = prefix_next
-    return np.concatenate(states), index
+    return np.concatenate(states), tree.index
 
 
 def encode(weights, xs):
