@@ -23,7 +23,16 @@ def test_a_click_on_a_variant_opens_it(server, page):  # noqa: F811
     page.screenshot(path=os.path.join(OUT, "variants.png"))
     row = 3
     wanted = dates.variants(dates.parse("nov 22 2016"))[row].question
+    # Click only once the grid has drawn its rows and stopped moving: on a loaded machine the page may
+    # still be laying out below the table, and a click at the box's old place misses the row.
+    page.wait_for_function(f"() => document.querySelectorAll(\"[data-testid='stDataFrame'] table tr\").length > {row + 1}",
+                           timeout=30000)
     frame = table.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        settled, frame = frame, table.bounding_box()
+        if settled == frame:
+            break
     page.mouse.click(frame["x"] + 18, frame["y"] + ROW_PX * (row + 1) + ROW_PX / 2)   # its selection box
     page.wait_for_function("(wanted) => document.querySelector(\"[data-testid='stTextInput'] input\").value === wanted",
                            arg=wanted, timeout=30000)
