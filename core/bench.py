@@ -2,7 +2,7 @@
 
     python -m core.bench [--data FILE] [--iters 40] [--time-to 0.99,0.999 --preset fast --seed 0]
 
-Prints the training worker count (``--workers``, default the config's; core/parallel.py), the cost of
+Prints the training worker count (``--workers``, default the config's; core/training/steppers.py), the cost of
 the live snapshot the Train page draws from (live_snapshot_ms, and its share of training time), and
 ends with four lines: train_s_per_iter (median after warm-up), eval_5000_s (batched greedy decoding of
 5,000 examples by one worker process per core, kept from an earlier call as the app and the trainer keep
@@ -21,13 +21,15 @@ import time
 
 import numpy as np
 
-from core import decode, live, parallel
-from core.config import PRESETS, preset
+from core.decoding import greedy
+from core.decoding.translation import translate
 from core.errors import run_cli
-from core.models import build_model
-from core.optim import Adam
-from core.train import encode, prepare_data
-from core.translate import translate
+from core.model.optimizer import Adam
+from core.model.registry import build_model
+from core.rundir import live
+from core.training import steppers
+from core.training.config import PRESETS, preset
+from core.training.loop import encode, prepare_data
 
 
 def workers_peak_rss_mb(stepper):
@@ -62,7 +64,7 @@ def time_to_accuracy(config, data, targets, eval_every, max_seconds, log=print, 
     (x_train, t_train), (x_test, t_test), vocab = data
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocab.chars), rng=rng)
-    stepper = parallel.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
+    stepper = steppers.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
     steps = train_steps(stepper, config, x_train, t_train, rng)
     reached, clock = {}, 0.0
     try:
@@ -71,7 +73,7 @@ def time_to_accuracy(config, data, targets, eval_every, max_seconds, log=print, 
             last = iteration >= (max_iterations or 10 ** 9)
             if iteration % eval_every and not last:
                 continue
-            accuracy = decode.accuracy(model, x_test, t_test)
+            accuracy = greedy.accuracy(model, x_test, t_test)
             log(f"  iteration {iteration}: train time {clock:6.1f} s, test accuracy {accuracy:.4f}")
             for target in targets:
                 if accuracy >= target and target not in reached:
@@ -109,7 +111,7 @@ def main(argv=None):
     print(f"preset {args.preset}: hidden {config.hidden_size}, wordvec {config.wordvec_size}, "
           f"batch {config.batch_size}, lr {config.lr}; train {len(train_set)}, test {len(test_set)}, "
           f"vocab {len(vocab.chars)}, data {config.data}", flush=True)
-    print(f"workers: {parallel.resolve_workers(config)}", flush=True)
+    print(f"workers: {steppers.resolve_workers(config)}", flush=True)
 
     if args.time_to:
         reached, _ = time_to_accuracy(config, data, args.time_to, args.eval_every, args.max_seconds,
@@ -121,7 +123,7 @@ def main(argv=None):
     (x_train, t_train), (x_test, t_test), vocab = data
     rng = np.random.default_rng(config.seed)
     model = build_model(config, len(vocab.chars), rng=rng)
-    stepper = parallel.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
+    stepper = steppers.make_stepper(model, Adam(config.lr), config, len(vocab.chars))
     steps = train_steps(stepper, config, x_train, t_train, rng)
     times = [next(steps) for _ in range(args.warmup + args.iters)][args.warmup:]
     train_rss = peak_rss_mb() + workers_peak_rss_mb(stepper)
@@ -130,10 +132,10 @@ def main(argv=None):
     n_eval = min(5000, len(x_test))
     eval_s = {}
     # this process alone; then one worker process per core (the default): the first call starts the
-    # workers, the next finds them kept (core/decode_workers.py)
+    # workers, the next finds them kept (core/decoding/worker_pool.py)
     for case, workers in (("alone", 1), ("first", None), ("kept", None)):
         start = time.perf_counter()
-        decode.accuracy(model, x_test[:n_eval], t_test[:n_eval], workers=workers)
+        greedy.accuracy(model, x_test[:n_eval], t_test[:n_eval], workers=workers)
         eval_s[case] = (time.perf_counter() - start) * 5000 / n_eval
 
     text = test_set.questions[0]
@@ -143,7 +145,7 @@ def main(argv=None):
         translate(model, vocab, config, text)
         calls.append(time.perf_counter() - start)
 
-    # The live snapshot (core.live) is written at most every EVERY_S seconds while training: its cost
+    # The live snapshot (core.rundir.live) is written at most every EVERY_S seconds while training: its cost
     # as a share of training time is the write time over that interval.
     with tempfile.TemporaryDirectory() as folder:
         writes = []
@@ -156,7 +158,7 @@ def main(argv=None):
     print(f"live_snapshot_ms: {live_ms:.1f} (one write every {live.EVERY_S:g} s: "
           f"{live_ms / (live.EVERY_S * 1000) * 100:.2f}% of training time)")
     print(f"train_s_per_iter: {statistics.median(times):.4f}")
-    print(f"eval_5000_s: {eval_s['kept']:.2f} ({parallel.default_workers()} worker processes, kept from an "
+    print(f"eval_5000_s: {eval_s['kept']:.2f} ({steppers.default_workers()} worker processes, kept from an "
           f"earlier call; {eval_s['first']:.2f} when the call starts them; {eval_s['alone']:.2f} in this process alone)")
     print(f"translate_ms: {statistics.median(calls) * 1000:.1f}")
     print(f"train_peak_rss_mb: {train_rss:.0f}")

@@ -6,8 +6,11 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import run_checkpoints, translate, variants, viz, viz_lines
+from core import viz
+from core.data import variants
+from core.decoding import translation
 from core.errors import UserError
+from core.rundir import checkpoints
 
 ui.require_router(__file__)
 st.title("Attention")
@@ -17,7 +20,7 @@ run, checkpoint = ui.run_and_checkpoint_picker("attention")
 try:
     vocab = ui.vocab(run["path"], checkpoint)
 except UserError as e:
-    ui.show_user_error(e)
+    ui.plain_error(e)
     st.stop()
 
 # ----- input -----------------------------------------------------------------------------------
@@ -29,7 +32,7 @@ width = max(vocab.input_width, len(st.session_state["attention.text"]))
 text = st.text_input("Input", key="attention.text", max_chars=width,
                      help=f"A date as you would write it (this model reads up to {vocab.input_width} "
                           "characters), or any string its vocabulary allows.")
-refused = translate.refused_characters(vocab, text)
+refused = translation.refused_characters(vocab, text)
 if refused:
     st.caption("Not in this model's vocabulary (it cannot read them): "
                + "  ".join(ui.escape_markdown(repr(c)) for c in refused))
@@ -39,7 +42,7 @@ ui.sync_link("attention", run, checkpoint, text)   # the address shows this view
 try:
     result = ui.translate(run["path"], checkpoint, text)
 except UserError as e:
-    ui.show_user_error(e)
+    ui.plain_error(e)
     st.stop()
 
 # ----- verdict ---------------------------------------------------------------------------------
@@ -75,7 +78,7 @@ if result.attention is None:
 else:
     outline = result.spans is not None and st.toggle(
         "Outline the characters each answer character comes from", value=True, key="attention.outline")
-    figure = viz.attention_heatmap(result, title=f"{run['run']}, {run_checkpoints.title(checkpoint)}",
+    figure = viz.attention_heatmap(result, title=f"{run['run']}, {checkpoints.title(checkpoint)}",
                                    spans=result.spans if outline else None)
     st.plotly_chart(figure, key="attention.heatmap", width="stretch",
                     config={"toImageButtonOptions": {"filename": "attention"}})
@@ -96,7 +99,7 @@ else:
     picked = st.segmented_control(
         "Output character", positions, default="all", key="attention.lines_pick",
         format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
-    st.plotly_chart(viz_lines.attention_lines(result, selected=None if picked in (None, "all") else picked),
+    st.plotly_chart(viz.attention_lines(result, selected=None if picked in (None, "all") else picked),
                     key="attention.lines")
 
 # ----- variants --------------------------------------------------------------------------------

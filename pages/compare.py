@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import curves, runs, viz
+from core import rundir, viz
 from core.errors import UserError
-from core.viz_replay import replay_figure
+from core.viz import curves
 
 SIDE_BY_SIDE_PX = 290   # three fit in a 1400 px window's content (about 940 px)
 
@@ -16,7 +16,7 @@ ui.open_from_link("compare")
 run = ui.run_picker("compare.run")
 if run is None:
     st.stop()
-listing = runs.list_checkpoints(run["path"])
+listing = ui.checkpoint_listing(run["path"])
 labels = {c.name: c.label or c.name for c in listing}
 names = list(labels)                                   # training order
 
@@ -38,7 +38,7 @@ def translate_every_checkpoint():
     try:
         return {name: ui.translate(run["path"], name, text) for name in names}
     except UserError as e:
-        ui.show_user_error(e)
+        ui.plain_error(e)
         return None
 
 
@@ -68,7 +68,7 @@ def replay(results):
     log = ui.metrics_log(run["path"])   # the incremental reader the Train page uses
     loss = list(zip(log.iteration.tolist(), log.loss.tolist()))
     frames = [(labels[c.name], c.iteration, results[c.name]) for c in listing]
-    figure = replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
+    figure = viz.replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
     st.plotly_chart(figure, key="compare.replay")
     st.caption("Press Play, or drag the slider: the heatmap steps through every checkpoint in training order "
                "and the red dot marks it on the loss curve.")
@@ -91,28 +91,15 @@ else:
             replay(results)
 
 st.subheader("Runs against each other")
-everything = [r for r in ui.all_runs() if not str(r["state"]).startswith("damaged")]   # listed on Runs
+everything = [r for r in ui.run_rows() if r["state"] != rundir.DAMAGED]   # damaged ones: listed on Runs
 by_path = {r["path"]: r for r in everything}
 queue_order = sorted(ui.queue_mates(run, everything), key=lambda p: by_path[p]["started_at"] or float("inf"))
 picked = st.multiselect("Runs", list(by_path), default=queue_order, key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
 
 
-def overlay_series(paths):
-    """A curves.Series per picked run (loss, epoch and checkpoint records), read incrementally."""
-    found = []
-    for path in paths:
-        try:
-            config = runs.read_config(path)
-        except UserError:
-            continue   # a run whose config went bad since it was listed: left out, not a broken page
-        found.append(curves.series_from_log(by_path[path]["run"], ui.metrics_log(path), config.batch_size,
-                                            runs.read_status(path).get("iters_per_epoch")))
-    return found
-
-
 options = ui.curve_controls("compare.curves", default_x="iteration")
-drawn = overlay_series(picked)
+drawn = ui.curve_series(picked, {p: by_path[p]["run"] for p in picked})
 st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
                 key="compare.loss")
 left, right = st.columns(2)
@@ -125,7 +112,9 @@ st.caption("A run has one color in all three charts. Filled dots: epoch ends, sc
            "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
            "the mean attention an output character puts on the input character it is copied from (1 = all of "
            "it); runs without attention have none.")
-configs = pd.DataFrame([{"run": by_path[p]["run"], **runs.read_config(p).to_json()} for p in picked])
+configs = pd.DataFrame([{"run": by_path[p]["run"], "best test accuracy": ui.best_accuracy_text(by_path[p]),
+                         **rundir.read_config(p).to_json()} for p in picked])
 if not configs.empty:
     st.dataframe(configs, hide_index=True, key="compare.configs",
-                 column_config={"run": st.column_config.TextColumn(width="large")})
+                 column_config={"run": st.column_config.TextColumn(width="large"),
+                                "best test accuracy": st.column_config.TextColumn(help=ui.BEST_ACCURACY_HELP)})

@@ -4,7 +4,8 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from core import alignment, data, datafiles, evaluate
+from core import data
+from core.decoding import alignment, evaluation
 from core.errors import UserError
 
 ui.require_router(__file__)
@@ -40,8 +41,7 @@ def load_dataset(dataset_key):
     kind, arg = dataset_key[:2]
     if kind == "generated":
         return data.generated(arg, seed=2026)   # seed 2026 differs from every training default: unseen dates
-    chosen = datafiles.resolve(arg, ui.data_dirs())   # still listed, still inside an allowed folder
-    return data.parse_book_format(datafiles.read_bounded(chosen.path, shown=chosen.name), chosen.name)
+    return data.read_server_file(arg, ui.data_dirs())[2]
 
 
 def evaluate_with_progress(run_dir, checkpoint, dataset_key):
@@ -54,7 +54,7 @@ def evaluate_with_progress(run_dir, checkpoint, dataset_key):
         dataset = load_dataset(dataset_key)
         model, vocab, config, lock = ui.load(run_dir, checkpoint)
         with lock:
-            return evaluate.evaluate(model, vocab, config, dataset, checkpoint, on_progress=lambda done, total:
+            return evaluation.evaluate(model, vocab, config, dataset, checkpoint, on_progress=lambda done, total:
                                      bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
     finally:
         bar.empty()
@@ -71,7 +71,7 @@ if key not in store:
     try:
         store[key] = evaluate_with_progress(run["path"], checkpoint, dataset_key)
     except UserError as e:
-        ui.show_user_error(e)
+        ui.plain_error(e)
         st.stop()
     while len(store) > 8:
         store.pop(next(iter(store)))   # the oldest

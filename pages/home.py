@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import jobs, runmeta, runs
+from core import jobs, rundir
 from core.errors import UserError
+from core.rundir import meta
 
 REFRESH_S = 2.0        # while a run trains or waits
 IDLE_REFRESH_S = 10.0  # otherwise: only to notice a new run
@@ -21,19 +22,17 @@ st.markdown(
     "where the decoder looks. Compare epochs and runs to see attention form as training goes on.")
 ui.host_login()
 me = ui.owner_hash()
-active_at_load = any(r["state"] in runs.ACTIVE_STATES for r in ui.run_rows())
+active_at_load = any(r["state"] in rundir.ACTIVE_STATES for r in ui.run_rows())
 
 
-def plain(text):
-    """Users' and errors' text inside a Markdown element: a code span shows it as it is."""
-    text = " ".join(str(text).split())
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+def shown_state(row):
+    """A damaged run's state with its reason ("damaged: status.json is not a JSON object")."""
+    return f"{row['state']}: {row['reason']}" if row["state"] == rundir.DAMAGED else row["state"]
 
 
 def table(rows):
     return pd.DataFrame([{
-        "name": r["name"], "state": r["state"], "epochs": f"{r['epochs']}/{r['planned_epochs']}",
+        "name": r["name"], "state": shown_state(r), "epochs": f"{r['epochs']}/{r['planned_epochs']}",
         "best test accuracy": r["best_accuracy"], "model": r["model"], "hidden": r["hidden"], "lr": r["lr"],
         "batch": r["batch"], "data": "generator" if r["data"] == "generator" else os.path.basename(r["data"]),
         "seed": r["seed"], "started": ui.format_time(r["started_at"]), "yours": r["owner"] == me and r["owner"] is not None,
@@ -58,17 +57,17 @@ def edit(row):
     """Rename and note (the owner or the host), Stop for an active run, Delete with a confirmation."""
     folder = row["run"]
     with st.form(f"home.edit.{folder}", border=False):
-        name = st.text_input("Name", row["name"] if row["name"] != folder else "", max_chars=runmeta.MAX_NAME,
+        name = st.text_input("Name", row["name"] if row["name"] != folder else "", max_chars=meta.MAX_NAME,
                              key=f"home.name.{folder}", placeholder=folder)
-        note = st.text_area("Note", row["note"], max_chars=runmeta.MAX_NOTE, key=f"home.note.{folder}", height=80)
+        note = st.text_area("Note", row["note"], max_chars=meta.MAX_NOTE, key=f"home.note.{folder}", height=80)
         if st.form_submit_button("Save name and note", key=f"home.save.{folder}"):
             try:
-                runmeta.rename(row["path"], name)
-                runmeta.set_note(row["path"], note)
+                meta.rename(row["path"], name)
+                meta.set_note(row["path"], note)
                 st.toast("Saved.")
             except UserError as e:
-                ui.show_user_error(e)
-    if row["state"] in runs.ACTIVE_STATES:
+                ui.plain_error(e)
+    if row["state"] in rundir.ACTIVE_STATES:
         if st.button("Stop this run", key="home.stop", icon=":material/stop:"):
             jobs.stop(row["path"])
             st.toast("Stopping after the current iteration; finished epochs stay.")
@@ -79,12 +78,12 @@ def edit(row):
         st.text(row["name"])
         if st.button("Delete it", type="primary", key="home.delete.confirm"):
             try:
-                runmeta.delete(row["path"], ui.RUNS_ROOT)
+                meta.delete(row["path"], ui.RUNS_ROOT)
                 st.session_state.pop("home.run", None)
                 st.toast(f"Deleted {folder}.")
                 st.rerun()
             except UserError as e:
-                ui.show_user_error(e)
+                ui.plain_error(e)
 
 
 def manager(rows):
@@ -97,7 +96,8 @@ def manager(rows):
     left, right = st.columns([2, 3])
     with left:
         st.text(f"{row['name']}\nfolder: {row['run']}\n{row['model']}, hidden {row['hidden']}, lr {row['lr']}, "
-                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data']}")
+                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data']}"
+                + (f"\nended: {ui.format_time(row['ended_at'])}" if row["ended_at"] else ""))
         if row["note"]:
             st.text(row["note"])   # users' text: plain, never Markdown
         has_epochs = row["epochs"] > 0
@@ -108,8 +108,8 @@ def manager(rows):
         if st.button("Open in Compare", key="home.open.compare", icon=":material/compare:", disabled=not has_epochs,
                      help=None if has_epochs else "No finished epoch yet", width="stretch"):
             open_in("pages/compare.py", "compare.run", path)
-        if row["state"] == "failed" and row["error"]:
-            st.code(row["error"], language=None, wrap_lines=True)
+        if row["state"] in ("failed", rundir.DAMAGED) and row["reason"]:
+            st.code(row["reason"], language=None, wrap_lines=True)
     with right:
         if os.path.normpath(path) == os.path.normpath(ui.DEMO_RUN):
             st.caption("The demo run ships with the app: it cannot be renamed or deleted.")
@@ -121,7 +121,7 @@ def manager(rows):
 
 def runs_view():
     rows = ui.run_rows()
-    if any(r["state"] in runs.ACTIVE_STATES for r in rows) != active_at_load:
+    if any(r["state"] in rundir.ACTIVE_STATES for r in rows) != active_at_load:
         st.rerun()   # a run started or ended: change the refresh rate
     if not rows:
         st.info("No runs yet: start one on the Train page.")
@@ -129,13 +129,14 @@ def runs_view():
     st.session_state["home.order"] = [r["path"] for r in rows]
     st.dataframe(table(rows), hide_index=True, key="home.runs", on_select=select_row, selection_mode="single-row",
                  column_config={
-                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f"),
+                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f",
+                                                                          help=ui.BEST_ACCURACY_HELP),
                      "yours": st.column_config.CheckboxColumn(help="Started by this browser"),
                      "lr": st.column_config.NumberColumn(format="%.4g"),
                      "run": st.column_config.TextColumn("folder")})
-    failed = [r for r in rows if r["state"] == "failed" and r["error"]]
+    failed = [r for r in rows if r["state"] == "failed" and r["reason"]]
     for r in failed[:MAX_ERRORS_SHOWN]:
-        st.error(f"{plain(r['run'] + ' failed: ' + r['error'])}")
+        ui.plain_error(f"{r['run']} failed: {r['reason']}")
     if len(failed) > MAX_ERRORS_SHOWN:
         st.caption(f"and {len(failed) - MAX_ERRORS_SHOWN} more failed runs (pick one below to read why)")
     st.subheader("Manage a run")

@@ -11,7 +11,7 @@ import pytest
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _ARTIFACTS = tempfile.mkdtemp(prefix="attention-lab-test-artifacts-")
-os.environ["ATTENTION_LAB_ARTIFACTS"] = _ARTIFACTS   # read by ui.py when the app is imported
+os.environ["ATTENTION_LAB_ARTIFACTS"] = _ARTIFACTS   # read by ui/paths.py when the app is imported
 
 # A small model that really learns the dates, so "Correct" screens, the Errors page's counts and the
 # CLIs' predictions are exercised: measured 0.2%, 92.2%, 97.7%, 99.8% test accuracy after epochs 1-4

@@ -4,7 +4,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from core import alignment, dates
+from core.data import dates
+from core.decoding import alignment
 
 EXAMPLE = dates.example(dt.date(2016, 11, 22), "long")          # "November 22, 2016"
 SPANS = alignment.example_sources(EXAMPLE)

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import data, dates, decode_workers, jobs, runs, translate
+from core import data, jobs, rundir
+from core.data import date_parser, dates, variants
+from core.decoding import translation, worker_pool
+from core.rundir import listing
 from tests.conftest import PROJECT_ROOT, run_module
 
 APP = os.path.join(PROJECT_ROOT, "app.py")
@@ -38,8 +41,8 @@ def test_attention_heatmap_is_cores_matrix(tiny_run):
     at = open_page("attention")
     at.text_input(key="attention.text").input("2/10/93").run()
     assert not at.exception and not at.error
-    model, vocab, config, epoch = runs.load_model(tiny_run)
-    expected = translate.translate(model, vocab, config, "2/10/93")
+    model, vocab, config, epoch = rundir.load_model(tiny_run)
+    expected = translation.translate(model, vocab, config, "2/10/93")
     [spec] = heatmaps(at)
     np.testing.assert_allclose(np.array(spec["data"][0]["z"]), expected.attention, rtol=1e-6)
     assert spec["layout"]["xaxis"]["ticktext"] == list("2/10/93")           # reading order, no padding
@@ -79,8 +82,8 @@ def test_attention_too_long_text_is_kept_whole_and_explained(tiny_run):
 def test_attention_shows_alignment_and_outlines_the_source_spans(tiny_run):
     at = open_page("attention")
     at.text_input(key="attention.text").input("Aug 19, 2003").run()
-    model, vocab, config, epoch = runs.load_model(tiny_run)
-    expected = translate.translate(model, vocab, config, "Aug 19, 2003")
+    model, vocab, config, epoch = rundir.load_model(tiny_run)
+    expected = translation.translate(model, vocab, config, "Aug 19, 2003")
     assert metric(at, "Alignment") == f"{expected.alignment:.3f}"
     shapes = [s for s in heatmaps(at)[0]["layout"]["shapes"] if s.get("name") == "source"]
     assert len(shapes) == 8                                   # 4 year + 2 month + 2 day characters
@@ -98,8 +101,8 @@ def metric(at, label):
 def test_attention_confidence_strip_and_metric(tiny_run):
     at = open_page("attention")
     at.text_input(key="attention.text").input("Aug 19, 2003").run()
-    model, vocab, config, _ = runs.load_model(tiny_run)
-    expected = translate.translate(model, vocab, config, "Aug 19, 2003")
+    model, vocab, config, _ = rundir.load_model(tiny_run)
+    expected = translation.translate(model, vocab, config, "Aug 19, 2003")
     [spec] = heatmaps(at)
     strip = spec["data"][1]
     np.testing.assert_allclose(np.ravel(strip["z"]), expected.confidence, rtol=1e-6)
@@ -111,9 +114,9 @@ def test_attention_confidence_strip_and_metric(tiny_run):
 
 def first_wrong(tiny_run, count=300):
     """A generated date the tiny model gets wrong, with its core translation."""
-    model, vocab, config, _ = runs.load_model(tiny_run)
+    model, vocab, config, _ = rundir.load_model(tiny_run)
     for e in dates.generate(count, seed=11):
-        result = translate.translate(model, vocab, config, e.question)
+        result = translation.translate(model, vocab, config, e.question)
         if not result.correct:
             return e.question, result
     pytest.skip("the tiny model got every date right")
@@ -145,7 +148,7 @@ def test_attention_calls_an_impossible_date_what_it_is(tiny_run):
 
 def test_attention_lists_refused_characters_and_counts_to_the_models_width(tiny_run):
     at = open_page("attention")
-    vocab = runs.load_model(tiny_run)[1]
+    vocab = rundir.load_model(tiny_run)[1]
     assert at.text_input(key="attention.text").max_chars == vocab.input_width == dates.INPUT_WIDTH
     at.text_input(key="attention.text").input("22.11.2016 ?!").run()
     shown = [c.value.replace("\\", "") for c in at.caption]              # as displayed (Markdown escapes off)
@@ -162,13 +165,13 @@ def test_attention_variants_show_every_format_with_the_models_answers(tiny_run):
     at.toggle(key="attention.variants").set_value(True).run()
     assert not at.exception
     table = at.dataframe[0].value
-    examples = dates.variants(dates.parse("nov 22 2016"))
+    examples = variants.of_example(date_parser.parse("nov 22 2016"))
     assert list(table["input"]) == [e.question for e in examples]
     assert set(table["format"]) >= {"full/title", "short", "dot", "ordinal_of/upper"}
     assert list(table["change"])[-4:] == ["day -1", "day +1", "month -1", "month +1"]
-    model, vocab, config, _ = runs.load_model(tiny_run)
+    model, vocab, config, _ = rundir.load_model(tiny_run)
     for _, row in table.iloc[::9].iterrows():
-        result = translate.translate(model, vocab, config, row["input"])
+        result = translation.translate(model, vocab, config, row["input"])
         assert row["prediction"] == result.prediction
         assert row["mark"] == ("✓" if result.correct else "✗")
     assert any(f"{sum(table['mark'] == '✓')} of {len(table)} right." in m.value for m in at.markdown)
@@ -206,10 +209,10 @@ def press_on_train_page(button_key, hidden_size, book_lstm=False):
 def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
     at = press_on_train_page("train.start", hidden_size=32)
     root = os.path.join(artifacts, "runs")
-    [run_dir] = jobs.active_runs(root)
-    assert runs.read_config(run_dir).lstm_biases == 2
-    assert runs.read_config(run_dir).iter_checkpoints == 3        # the form's count reaches the run
-    assert runs.read_status(run_dir)["pid"]
+    [run_dir] = listing.active_runs(root)
+    assert rundir.read_config(run_dir).lstm_biases == 2
+    assert rundir.read_config(run_dir).iter_checkpoints == 3        # the form's count reaches the run
+    assert rundir.read_status(run_dir)["pid"]
     try:
         # a second Start from the same browser (another tab) is refused while the first one runs
         again = AppTest.from_file(APP, default_timeout=60)
@@ -217,12 +220,12 @@ def test_start_creates_a_run_and_stop_ends_it(artifacts, tiny_run):
         again.run().switch_page("pages/train.py").run()
         again.button(key="train.start").click().run()
         assert again.error and "limit is 1 per visitor" in again.error[0].value
-        assert len(jobs.active_runs(root)) == 1
-        assert wait_for(lambda: runs.read_status(run_dir)["state"] == "running")
+        assert len(listing.active_runs(root)) == 1
+        assert wait_for(lambda: rundir.read_status(run_dir)["state"] == "running")
         at.run()
         assert at.get("progress")
         at.button(key="train.stop").click().run()
-        assert wait_for(lambda: runs.read_status(run_dir)["state"] == "stopped")
+        assert wait_for(lambda: rundir.read_status(run_dir)["state"] == "stopped")
         assert jobs.wait(run_dir, timeout=30) == 0
     finally:
         jobs.stop(run_dir)
@@ -243,15 +246,15 @@ def test_errors_page_tables(tiny_run):
 
 
 def test_errors_page_decodes_ten_thousand_dates_with_worker_processes(tiny_run):
-    """10,000 dates go through the worker processes (core/decode_workers.py): the page counts what one
+    """10,000 dates go through the worker processes (core/worker_pool.py): the page counts what one
     process decoding the same dates counts."""
     at = open_page("errors")
     at.select_slider(key="errors.size").set_value(10000).run()
     assert not at.exception
-    model, vocab, config, _ = runs.load_model(tiny_run)
+    model, vocab, config, _ = rundir.load_model(tiny_run)
     dataset = data.generated(10000, seed=2026)   # the page's fresh dates
     xs = vocab.encode_questions(dataset.questions, config.reverse_input)
-    ids, _, _ = decode_workers.generate(model.params, xs, vocab.start_id, vocab.output_length, workers=1)
+    ids, _, _ = worker_pool.generate(model.params, xs, vocab.start_id, vocab.output_length, workers=1)
     wrong = int((vocab.decode_many(ids) != np.array(dataset.answers)).sum())
     assert at.metric[1].label == "Wrong, of 10,000" and at.metric[1].value == f"{wrong:,}"
 
@@ -279,15 +282,15 @@ def test_a_model_without_attention_says_so(seq2seq_run):
 def test_comparison_preset_queues_three_models(artifacts, tiny_run):
     press_on_train_page("train.comparison", hidden_size=16, book_lstm=True)
     root = os.path.join(artifacts, "runs")
-    queued = jobs.active_runs(root)
-    assert [runs.read_config(r).model for r in queued] == ["seq2seq", "peeky", "attention"]
-    assert [runs.read_config(r).lstm_biases for r in queued] == [1, 1, 1]   # the book's LSTM, as ticked
-    assert len({runs.read_status(r)["pid"] for r in queued}) == 1   # one process trains them in turn
+    queued = listing.active_runs(root)
+    assert [rundir.read_config(r).model for r in queued] == ["seq2seq", "peeky", "attention"]
+    assert [rundir.read_config(r).lstm_biases for r in queued] == [1, 1, 1]   # the book's LSTM, as ticked
+    assert len({rundir.read_status(r)["pid"] for r in queued}) == 1   # one process trains them in turn
     try:
-        assert wait_for(lambda: runs.read_status(queued[0])["state"] == "running")
+        assert wait_for(lambda: rundir.read_status(queued[0])["state"] == "running")
         jobs.stop(queued[0])
-        assert wait_for(lambda: not jobs.active_runs(root))
-        assert [runs.read_status(r)["state"] for r in queued] == ["stopped"] * 3
+        assert wait_for(lambda: not listing.active_runs(root))
+        assert [rundir.read_status(r)["state"] for r in queued] == ["stopped"] * 3
     finally:
         for run_dir in queued:
             jobs.stop(run_dir)
@@ -296,7 +299,7 @@ def test_comparison_preset_queues_three_models(artifacts, tiny_run):
 def test_a_corrupt_checkpoint_is_an_error_message_not_a_crash(artifacts, tiny_run):
     broken = os.path.join(artifacts, "runs", "broken-checkpoint")
     shutil.copytree(tiny_run, broken)
-    with open(runs.checkpoint_path(broken, runs.epochs(broken)[-1]), "r+b") as f:
+    with open(rundir.checkpoint_path(broken, rundir.epochs(broken)[-1]), "r+b") as f:
         f.truncate(64)
     try:
         for page in ("attention", "compare", "errors"):
@@ -311,11 +314,12 @@ def test_a_corrupt_checkpoint_is_an_error_message_not_a_crash(artifacts, tiny_ru
 def test_a_killed_run_shows_as_failed_with_its_reason(artifacts, tiny_run):
     killed = os.path.join(artifacts, "runs", "killed-run")
     shutil.copytree(tiny_run, killed)
-    runs.write_status(killed, state="running", pid=2 ** 22 + 4321)   # a process that no longer exists
+    rundir.write_status(killed, state="running", pid=2 ** 22 + 4321)   # a process that no longer exists
     try:
         at = open_page()
         table = at.dataframe[0].value.set_index("run")
         assert table.loc["killed-run", "state"] == "failed"
-        assert any("killed-run failed" in e.value and "without saying so" in e.value for e in at.error)
+        shown = [e.value.replace("\\", "") for e in at.error]   # plain text: Markdown characters escaped
+        assert any("killed-run failed" in e and "without saying so" in e for e in shown)
     finally:
         shutil.rmtree(killed)

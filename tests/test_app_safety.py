@@ -3,15 +3,17 @@ import gc
 import io
 import json
 import os
+import re
 import shutil
 
 import numpy as np
 import pandas as pd
-import re
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from core import jobs, runs, translate
+from core import jobs, rundir
+from core.decoding import translation
+from core.rundir import listing
 from tests.test_app import heatmaps, open_page
 
 
@@ -48,7 +50,7 @@ def test_train_with_a_malformed_server_file_names_the_line_not_its_content(artif
     at.button(key="train.start").click().run()
     assert not at.exception
     assert at.error and "bad.txt, line 2" in unescaped(at.error[0].value) and "hunter2" not in at.error[0].value
-    assert not jobs.active_runs(os.path.join(artifacts, "runs"))
+    assert not listing.active_runs(os.path.join(artifacts, "runs"))
 
 
 def run_dirs_under(artifacts):
@@ -79,7 +81,7 @@ def test_an_upload_is_kept_inside_its_run_with_its_identity(artifacts, tiny_run)
     assert not at.exception and not at.error, [e.value for e in at.error]
     [run_dir] = at.session_state["train.watch"]
     try:
-        config = runs.read_config(run_dir)
+        config = rundir.read_config(run_dir)
         assert config.data == os.path.join(run_dir, jobs.UPLOAD_FILE) and config.data_name == "status.json"
         assert config.data_size_bytes == len(GOOD_LINES)
         assert not os.path.exists(os.path.join(artifacts, "runs", "uploads"))
@@ -114,7 +116,7 @@ def test_every_page_renders_with_damaged_runs_beside_good_ones(damaged_runs):
 def test_markdown_in_a_run_error_is_shown_as_text(artifacts, tiny_run):
     run_dir = os.path.join(artifacts, "runs", "injected")
     shutil.copytree(tiny_run, run_dir)
-    runs.write_status(run_dir, state="failed", error="line 1 ![img](http://e.vil/x.png) [click](http://e.vil)")
+    rundir.write_status(run_dir, state="failed", reason="line 1 ![img](http://e.vil/x.png) [click](http://e.vil)")
     try:
         at = open_page("train")
         at.session_state["train.watch"] = [run_dir]
@@ -140,8 +142,8 @@ def test_the_csv_download_is_the_attention_matrix(tiny_run):
     at = open_page("attention")
     at.text_input(key="attention.text").input("Aug 19, 2003").run()
     frame = pd.read_csv(io.BytesIO(download_content(at, "attention.csv")), index_col=0)
-    model, vocab, config, epoch = runs.load_model(tiny_run)
-    expected = translate.translate(model, vocab, config, "Aug 19, 2003")
+    model, vocab, config, epoch = rundir.load_model(tiny_run)
+    expected = translation.translate(model, vocab, config, "Aug 19, 2003")
     assert frame.shape == expected.attention.shape == (len(expected.prediction), len("Aug 19, 2003"))
     assert list(frame.columns)[:3] == ["1:A", "2:u", "3:g"] and frame.index[0] == f"1:{expected.prediction[0]}"
     np.testing.assert_allclose(frame.to_numpy(), expected.attention, atol=1e-6)

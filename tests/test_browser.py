@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 from core import jobs
+from core.rundir import listing
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,7 +50,7 @@ def server(tiny_run, artifacts):
         assert process.poll() is None, "streamlit exited"
         time.sleep(0.2)
     yield url
-    for run_dir in jobs.active_runs(os.path.join(artifacts, "runs")):
+    for run_dir in listing.active_runs(os.path.join(artifacts, "runs")):
         jobs.stop(run_dir)
     process.terminate()
     process.wait(timeout=20)
@@ -198,4 +199,4 @@ def test_start_training_and_watch_the_chart_grow(server, page, artifacts):
     page.screenshot(path=os.path.join(OUT, "train.png"), full_page=True)
     page.get_by_role("button", name="Stop").click()
     page.wait_for_selector("text=Stopped by request", timeout=30000)
-    assert not jobs.active_runs(os.path.join(artifacts, "runs"))
+    assert not listing.active_runs(os.path.join(artifacts, "runs"))

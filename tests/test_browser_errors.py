@@ -4,18 +4,18 @@ import os
 import time
 
 from core import data
-from tests.test_browser import OUT, page, record, server   # noqa: F401  (pytest fixtures)
+from tests.test_browser import OUT, page, record, server  # noqa: F401  (pytest fixtures)
 
 LINES = 100_000   # enough that decoding lasts a few seconds even with the test's small model
 
 
 def decode_workers_of_streamlit():
-    """pids of decoding worker processes (core/decode_workers.py) whose parent is a streamlit server."""
+    """pids of decoding worker processes (core/decoding/worker_pool.py) whose parent is a streamlit server."""
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"core.decode_workers" not in f.read():
+                if b"core.decoding.worker_pool" not in f.read():
                     continue
             with open(f"/proc/{pid}/stat") as f:
                 parent = f.read().rsplit(")", 1)[1].split()[1]

@@ -6,7 +6,8 @@ import os
 import shutil
 
 from core import jobs
-from tests.test_browser import OUT, page, server, set_number   # noqa: F401  (pytest fixtures)
+from core.rundir import listing
+from tests.test_browser import OUT, page, server, set_number  # noqa: F401  (pytest fixtures)
 
 # The rows of a page's dataframe whose header has `column`, as text: Streamlit draws the grid on a
 # canvas, but keeps an accessible table of the cells in view in the DOM (columns scrolled out of view,
@@ -63,7 +64,7 @@ def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
     set_number(page, "Hidden size", 32)
     page.get_by_role("button", name="Start training").click()
     page.wait_for_selector("[data-testid='stProgress']", timeout=30000)
-    [run_dir] = jobs.active_runs(runs_root(artifacts))
+    [run_dir] = listing.active_runs(runs_root(artifacts))
     run = os.path.basename(run_dir)
     try:
         # no reload: the app's own link. A long wait: with the run training on both cores, a loaded CI
@@ -92,9 +93,9 @@ def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
             f"(run) => {{ const rows = ({TABLE_ROWS})('state') || []; "
             f"return rows.some(r => r.name === run && r.state === 'stopped'); }}", arg=run, timeout=60000)
         assert page.evaluate("() => window.notReloaded === true")
-        assert not jobs.active_runs(runs_root(artifacts))
+        assert not listing.active_runs(runs_root(artifacts))
     finally:
-        for active in jobs.active_runs(runs_root(artifacts)):
+        for active in listing.active_runs(runs_root(artifacts)):
             jobs.stop(active)
         forget([run_dir])
 
@@ -117,7 +118,7 @@ def test_the_books_comparison_ends_on_train_and_overlays_on_compare(server, page
         made = [os.path.join(runs_root(artifacts), name) for name in names]
         assert [name.rsplit("-", 1)[-1] for name in names] == ["seq2seq", "peeky", "attention"]
         assert all(r["epochs"] == "1/1" for r in finished)
-        assert not jobs.active_runs(runs_root(artifacts))
+        assert not listing.active_runs(runs_root(artifacts))
         screenshots(page, "train-comparison")
 
         # Compare opened on the attention run overlays the queue's three runs by default

@@ -2,8 +2,8 @@
 cannot click a table row). Uses test_browser's server and page."""
 import os
 
-from core import dates
-from tests.test_browser import OUT, page, server   # noqa: F401  (pytest fixtures)
+from core.data import date_parser, variants
+from tests.test_browser import OUT, page, server  # noqa: F401  (pytest fixtures)
 
 ROW_PX = 35   # Streamlit's dataframe: header and rows are 35 px high
 # true once the first heatmap's input axis spells the given text (spaces drawn as '␣')
@@ -35,7 +35,7 @@ def test_a_click_on_a_variant_opens_it(server, page):  # noqa: F811
     table.scroll_into_view_if_needed()
     page.screenshot(path=os.path.join(OUT, "variants.png"))
     row = 3
-    wanted = dates.variants(dates.parse("nov 22 2016"))[row].question
+    wanted = variants.of_example(date_parser.parse("nov 22 2016"))[row].question
     # Click only once the grid has drawn its rows and stopped moving: on a loaded machine the page may
     # still be laying out below the table, and a click at the box's old place misses the row.
     page.wait_for_function(f"() => document.querySelectorAll(\"[data-testid='stDataFrame'] table tr\").length > {row + 1}",

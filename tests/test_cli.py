@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from core import runs, translate
+from core import rundir
+from core.decoding import translation
 from tests.conftest import run_module
 
 
@@ -80,12 +81,12 @@ def test_train_refuses_an_existing_run(tiny_run):
 
 def test_iteration_checkpoints_through_the_command_line(tiny_run, tmp_path):
     """--iteration N loads a checkpoint saved inside training; --epoch K keeps working beside it."""
-    inside = [c for c in runs.list_checkpoints(tiny_run) if c.epoch is None]
+    inside = [c for c in rundir.list_checkpoints(tiny_run) if c.epoch is None]
     assert inside and inside[0].iteration == 0
     first = run_module("core.translate", tiny_run, "2/10/93", "--iteration", "0", check=True)
     assert "(iteration 0;" in first.stdout
-    model, vocab, config, _ = runs.load_model(tiny_run, inside[0].name)
-    assert first.stdout.splitlines()[0] == translate.translate(model, vocab, config, "2/10/93").prediction
+    model, vocab, config, _ = rundir.load_model(tiny_run, inside[0].name)
+    assert first.stdout.splitlines()[0] == translation.translate(model, vocab, config, "2/10/93").prediction
     data = tmp_path / "dates.txt"
     data.write_text("2/10/93 _1993-02-10\naugust 19, 2003_2003-08-19\n")
     last = inside[-1]
@@ -114,7 +115,7 @@ def test_runs_saved_before_iteration_checkpoints_still_load(run_copy):
     del config["iter_checkpoints"]
     with open(config_path, "w") as f:
         json.dump(config, f)
-    listing = runs.list_checkpoints(run_copy)
-    assert [c.epoch for c in listing] == runs.epochs(run_copy) and listing[0].label.startswith("epoch 1 - iteration")
+    listing = rundir.list_checkpoints(run_copy)
+    assert [c.epoch for c in listing] == rundir.epochs(run_copy) and listing[0].label.startswith("epoch 1 - iteration")
     result = run_module("core.translate", run_copy, "2/10/93", check=True)
-    assert f"(epoch {runs.epochs(run_copy)[-1]};" in result.stdout
+    assert f"(epoch {rundir.epochs(run_copy)[-1]};" in result.stdout

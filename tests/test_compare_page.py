@@ -7,7 +7,8 @@ import shutil
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from core import runs, translate
+from core import rundir
+from core.decoding import translation
 from tests.test_app import APP, heatmaps, open_page
 
 
@@ -24,7 +25,7 @@ def decoded(z):
 
 def test_checkpoints_side_by_side_in_training_order(tiny_run):
     at = open_page("compare")
-    listing = runs.list_checkpoints(tiny_run)
+    listing = rundir.list_checkpoints(tiny_run)
     names = [c.name for c in listing]
     chosen = at.multiselect(key="compare.epochs").value
     assert chosen == [names[0], names[len(names) // 2], names[-1]]
@@ -38,12 +39,12 @@ def test_checkpoints_side_by_side_in_training_order(tiny_run):
 def test_replay_has_one_frame_per_checkpoint(tiny_run):
     at = open_page("compare")
     [replay] = [f for f in figures(at) if f.get("frames")]
-    listing = runs.list_checkpoints(tiny_run)
+    listing = rundir.list_checkpoints(tiny_run)
     assert [frame["name"] for frame in replay["frames"]] == [c.label for c in listing]
     text = at.text_input(key="compare.text").value
     for frame, checkpoint in zip(replay["frames"], listing):
-        model, vocab, config, _ = runs.load_model(tiny_run, checkpoint.name)
-        expected = translate.translate(model, vocab, config, text)
+        model, vocab, config, _ = rundir.load_model(tiny_run, checkpoint.name)
+        expected = translation.translate(model, vocab, config, text)
         np.testing.assert_allclose(decoded(frame["data"][0]["z"]), expected.attention, rtol=1e-5)
         marker = frame["data"][1]
         assert marker["x"] == [checkpoint.iteration]                     # the dot on the loss curve
@@ -79,7 +80,7 @@ def test_runs_overlay_stays_without_a_valid_input(tiny_run):
     at = open_page("compare")
     at.text_input(key="compare.text").input("").run()
     assert at.error                                                          # the input's problem is named
-    scored = [c for c in runs.list_checkpoints(tiny_run) if c.accuracy is not None]
+    scored = [c for c in rundir.list_checkpoints(tiny_run) if c.accuracy is not None]
     [accuracy] = overlay(at, "Test accuracy per checkpoint")["data"]
     assert list(array(accuracy["x"])) == [c.iteration for c in scored]   # inside epochs too, training order
     assert list(array(accuracy["y"])) == [c.accuracy for c in scored]
@@ -105,7 +106,7 @@ def test_loss_overlay_has_one_trace_per_picked_run_and_follows_the_controls(tiny
         at.radio(key="compare.curves.x").set_value("examples").run()
         loss = overlay(at, "Training loss")
         assert loss["layout"]["xaxis"]["title"]["text"] == "examples seen"
-        batch = runs.read_config(tiny_run).batch_size
+        batch = rundir.read_config(tiny_run).batch_size
         np.testing.assert_allclose(array(named_traces(loss)[0]["x"]), iterations * batch)
         assert overlay(at, "Test accuracy per checkpoint")["layout"]["xaxis"]["title"]["text"] == "examples seen"
 
@@ -132,7 +133,7 @@ def test_changing_the_run_resets_its_selections(tiny_run, artifacts):
         at.multiselect(key="compare.epochs").set_value(["epoch_002"]).run()
         at.selectbox(key="compare.run").set_value(other).run()
         assert not at.exception
-        names = [c.name for c in runs.list_checkpoints(other)]
+        names = [c.name for c in rundir.list_checkpoints(other)]
         assert at.multiselect(key="compare.epochs").value == [names[0], names[len(names) // 2], names[-1]]
         assert at.multiselect(key="compare.runs").value == [other]
     finally:
@@ -157,8 +158,8 @@ def test_a_link_opens_the_attention_page_on_its_checkpoint_and_text(tiny_run):
     at.switch_page("pages/attention.py").run()
     assert at.session_state["attention.epoch"] == "epoch_002"
     assert at.text_input(key="attention.text").value == "Aug 19, 2003"
-    model, vocab, config, _ = runs.load_model(tiny_run, "epoch_002")
-    assert at.metric[0].value == translate.translate(model, vocab, config, "Aug 19, 2003").prediction
+    model, vocab, config, _ = rundir.load_model(tiny_run, "epoch_002")
+    assert at.metric[0].value == translation.translate(model, vocab, config, "Aug 19, 2003").prediction
     at.text_input(key="attention.text").input("2/10/93").run()
     assert at.query_params["text"] == "2/10/93" and at.query_params["epoch"] == "2"
 

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from core.models import AttentionSeq2seq
-from core.seq2seq import PeekySeq2seq, Seq2seq
+from core.model.attention_seq2seq import AttentionSeq2seq
+from core.model.seq2seq import PeekySeq2seq, Seq2seq
 
 
 def softmax(x):

@@ -5,7 +5,8 @@ import os
 import numpy as np
 import pytest
 
-from core import curves, metrics
+from core.rundir import metrics
+from core.viz import curves
 
 
 def direct_ema(values, w):
@@ -99,15 +100,15 @@ def write_lines(path, records, partial=""):
         f.write("".join(json.dumps(r) + "\n" for r in records) + partial)
 
 
-def test_read_metrics_since_leaves_a_partial_line_for_later(tmp_path):
+def test_read_since_leaves_a_partial_line_for_later(tmp_path):
     path = tmp_path / "metrics.jsonl"
     write_lines(path, [{"type": "loss", "iteration": 10, "loss": 2.0}], partial='{"type": "lo')
-    records, offset = metrics.read_metrics_since(str(tmp_path), 0)
+    records, offset = metrics.read_since(str(tmp_path), 0)
     assert records == [{"type": "loss", "iteration": 10, "loss": 2.0}]
     assert offset == len(json.dumps(records[0])) + 1
     with open(path, "a") as f:
         f.write('ss", "iteration": 20, "loss": 1.5}\n')
-    records, offset2 = metrics.read_metrics_since(str(tmp_path), offset)
+    records, offset2 = metrics.read_since(str(tmp_path), offset)
     assert records == [{"type": "loss", "iteration": 20, "loss": 1.5}] and offset2 == os.path.getsize(path)
 
 

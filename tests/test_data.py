@@ -5,7 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from core import data, dates
+from core import data
+from core.data import dates
 from core.errors import UserError
 
 BOOK_FILE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "data", "date.txt")

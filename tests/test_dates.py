@@ -5,7 +5,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from core import dates
+from core.data import date_parser, dates, variants
 
 BOOK = dt.date(2016, 11, 22)   # a Tuesday
 # Dates whose day and month could swap places, and whose two-digit years look like days and months.
@@ -81,7 +81,7 @@ def test_book_formats_are_written_like_the_book():
     ("2016/11/22", "2016-11-22", "iso_slash"),
 ])
 def test_each_form_reads_as_its_date(text, answer, label):
-    parsed = dates.parse(text)
+    parsed = date_parser.parse(text)
     if label is None:
         assert parsed is None
         return
@@ -99,7 +99,7 @@ def test_each_form_reads_as_its_date(text, answer, label):
     "tue, 22 11 16",
 ])
 def test_parse_rejects_what_the_generator_never_writes(text):
-    assert dates.parse(text) is None
+    assert date_parser.parse(text) is None
 
 
 def test_every_style_and_case_round_trips_through_parse():
@@ -107,7 +107,7 @@ def test_every_style_and_case_round_trips_through_parse():
         for style in dates.STYLES:
             for case in dates.CASES:
                 e = dates.example(date, style, case)
-                parsed = dates.parse(e.question)
+                parsed = date_parser.parse(e.question)
                 assert parsed == e, (e, parsed)
                 assert dates.render(date, parsed.style, parsed.case)[0] == e.question
 
@@ -122,9 +122,9 @@ def test_no_string_reads_as_two_dates():
             assert seen.setdefault(text, date) == date, (text, date, seen[text])
     assert len(seen) > 30000
     for text, date in list(seen.items())[::20]:
-        assert dates.parse(text).answer == date.isoformat()
+        assert date_parser.parse(text).answer == date.isoformat()
     for e in dates.generate(3000, seed=3):
-        assert dates.parse(e.question) == e
+        assert date_parser.parse(e.question) == e
 
 
 def _third_party(date, pattern):
@@ -152,7 +152,7 @@ def test_the_common_third_party_forms_are_forms_of_the_generator(pattern):
         written = _third_party(date, pattern)
         for text in {written, written.replace(",", "")}:
             for cased in (text, text.lower(), text.upper()):
-                parsed = dates.parse(cased)
+                parsed = date_parser.parse(cased)
                 assert parsed is not None and parsed.answer == date.isoformat(), cased
 
 
@@ -169,19 +169,19 @@ def test_spans_point_at_the_written_fields():
 
 
 def test_char_sources_point_at_the_characters_written():
-    e = dates.parse("11/22/16")
+    e = date_parser.parse("11/22/16")
     sources = e.char_sources()
     assert sources[2] == (6, 7) and e.question[6] == "1"      # answer '1' <- the '1' of 16
     assert sources[3] == (7, 8) and e.question[7] == "6"
     assert sources[0] == sources[1] == (6, 8)                                   # the century "20" <- "16"
     assert sources[4] is None and sources[7] is None
     assert sources[5:7] == [(0, 1), (1, 2)] and sources[8:] == [(3, 4), (4, 5)]
-    ordinal = dates.parse("The 2nd of November 2016")
+    ordinal = date_parser.parse("The 2nd of November 2016")
     s = ordinal.char_sources()
     assert s[8] == s[9] == (4, 5)                                # '0' added before "2", and the "2": not "nd"
     assert s[5] == s[6] == (11, 19) and ordinal.question[11:19] == "November"
     assert s[:4] == [(20, 21), (21, 22), (22, 23), (23, 24)]
-    dotted = dates.parse("5.3.2016").char_sources()
+    dotted = date_parser.parse("5.3.2016").char_sources()
     assert dotted[5] == dotted[6] == (2, 3) and dotted[8] == dotted[9] == (0, 1)
 
 
@@ -207,18 +207,18 @@ def test_char_sources_copy_the_digits_they_point_at():
     ("Monday, November 22, 2016", "is a Tuesday, not a Monday"),
 ])
 def test_impossible_dates_are_called_what_they_are(text, reason):
-    assert dates.parse(text) is None
-    assert reason in dates.impossible(text)
+    assert date_parser.parse(text) is None
+    assert reason in date_parser.impossible(text)
 
 
 @pytest.mark.parametrize("text", ["November 22, 2016", "hello", "2016-11-22", "February 29, 2020", ""])
 def test_possible_dates_and_non_dates_are_not_impossible(text):
-    assert dates.impossible(text) is None
+    assert date_parser.impossible(text) is None
 
 
 def test_variants_cover_every_format_and_case_then_move_the_day_and_month():
-    original = dates.parse("nov 22 2016")
-    found = dates.variants(original)
+    original = date_parser.parse("nov 22 2016")
+    found = variants.of_example(original)
     same_day = [v for v in found if v.answer == "2016-11-22"]
     labels = {v.label for v in same_day} | {original.label}
     assert labels == {dates.label_of(f, c) for f in dates.FORMATS for c in dates.CASES}
@@ -226,6 +226,6 @@ def test_variants_cover_every_format_and_case_then_move_the_day_and_month():
     moved = [v for v in found if v.answer != "2016-11-22"]
     assert [v.question for v in moved] == ["nov 21 2016", "nov 23 2016", "oct 22 2016", "dec 22 2016"]
     for v in found:
-        assert dates.parse(v.question) == v
+        assert date_parser.parse(v.question) == v
     # a month moved from the 31st keeps to the month's last day
-    assert [v.answer for v in dates.variants(dates.parse("31.01.20"))][-2:] == ["2019-12-31", "2020-02-29"]
+    assert [v.answer for v in variants.of_example(date_parser.parse("31.01.20"))][-2:] == ["2019-12-31", "2020-02-29"]

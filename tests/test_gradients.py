@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from core.attention import Attention, AttentionWeight, TimeAttention, WeightSum
-from core.layers import TimeAffine, TimeBiLSTM, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
-from core.models import AttentionSeq2seq
-from core.seq2seq import PeekySeq2seq, Seq2seq
+from core.model.attention_layers import Attention, AttentionWeight, TimeAttention, WeightSum
+from core.model.attention_seq2seq import AttentionSeq2seq
+from core.model.seq2seq import PeekySeq2seq, Seq2seq
+from core.model.time_layers import TimeAffine, TimeBiLSTM, TimeEmbedding, TimeLSTM, TimeSoftmaxWithLoss
 from tests.gradcheck import assert_close, numerical_gradient
 
 N, T, S, D, H, V = 3, 4, 5, 3, 4, 6

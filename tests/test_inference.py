@@ -1,11 +1,12 @@
-"""Decoding for inference (core/inference.py) and on every core (core/decode_workers.py): the same
+"""Decoding for inference (core/decoding/inference.py) and on every core (core/decoding/worker_pool.py): the same
 outputs as the model's own generate, fewer encoder steps where rows share a prefix, no process left."""
 import numpy as np
 import pytest
 
-from core import decode, decode_workers, inference
-from core.config import TrainConfig
-from core.models import build_model
+from core.decoding import greedy, inference, worker_pool
+from core.model import time_layers
+from core.model.registry import build_model
+from core.training.config import TrainConfig
 
 V, PAD, START = 11, 0, 1
 
@@ -46,6 +47,29 @@ def test_float32_decoding_agrees_with_the_model_to_float32_rounding():
     np.testing.assert_allclose(attention, model.attention_weights, atol=2e-5)
 
 
+def test_the_fast_decoder_takes_its_gate_layout_from_time_lstm(monkeypatch):
+    """One gate layout: change TimeLSTM's (here: the f and i blocks trade places, so the weights the
+    model was built with feed other gates) and the fast decoder follows, because both read their gate
+    matrix from time_layers.gate_matrix. A copy of the layout in the decoder would keep the old one
+    and disagree with the model's own generate."""
+    model = model_of(np.float64, seed=5)
+    xs = padded_questions(np.random.default_rng(6), 30)
+    before = inference.generate(model.params, xs, START, 6)[1]
+    original = time_layers.gate_matrix
+
+    def f_and_i_swapped(params, dtype):
+        W = original(params, dtype)
+        H = W.shape[0] // 4
+        return np.concatenate((W[H:2 * H], W[:H], W[2 * H:]))
+
+    monkeypatch.setattr(time_layers, "gate_matrix", f_and_i_swapped)
+    expected = model.generate(xs, START, 6)
+    ids, attention, _ = inference.generate(model.params, xs, START, 6)
+    assert not np.allclose(attention, before)          # the change reached the decoder...
+    np.testing.assert_array_equal(ids, expected)        # ...exactly as it reached the model
+    np.testing.assert_allclose(attention, model.attention_weights, rtol=1e-10, atol=1e-12)
+
+
 def test_encoder_computes_each_distinct_prefix_once_and_the_same_states():
     model = model_of(np.float64)
     xs = padded_questions(np.random.default_rng(4), 60)
@@ -60,7 +84,7 @@ def test_models_without_the_fast_path_decode_through_their_own_generate():
         model = model_of(np.float64, **overrides)
         assert not inference.supports(model)
         xs = padded_questions(np.random.default_rng(5), 20)
-        ids, _ = decode.generate(model, xs, START, 4)
+        ids, _ = greedy.generate(model, xs, START, 4)
         np.testing.assert_array_equal(ids, model.generate(xs, START, 4))
     assert inference.supports(model_of(np.float64))
 
@@ -68,11 +92,11 @@ def test_models_without_the_fast_path_decode_through_their_own_generate():
 def test_workers_decode_what_one_process_decodes_and_report_progress():
     model = model_of(np.float32)
     xs = padded_questions(np.random.default_rng(6), 230)
-    serial = decode_workers.generate(model.params, xs, START, 6, workers=1, chunk=50)
+    serial = worker_pool.generate(model.params, xs, START, 6, workers=1, chunk=50)
     np.testing.assert_array_equal(serial[0], model.generate(xs, START, 6))   # rows back in the given order
     np.testing.assert_allclose(serial[1], model.attention_weights, atol=1e-6)
     progress = []
-    shared = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50,
+    shared = worker_pool.generate(model.params, xs, START, 6, workers=2, chunk=50,
                                      on_progress=lambda done, total: progress.append((done, total)))
     np.testing.assert_array_equal(shared[0], serial[0])
     for a, b in zip(shared[1:], serial[1:]):
@@ -86,18 +110,18 @@ def test_an_interrupted_decoding_leaves_no_worker_behind():
     next call decodes right with fresh ones."""
     model = model_of(np.float32)
     xs = padded_questions(np.random.default_rng(7), 400)
-    decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)
-    kept = decode_workers._kept.processes
+    worker_pool.generate(model.params, xs, START, 6, workers=2, chunk=50)
+    kept = worker_pool._kept.processes
     assert all(process.poll() is None for process in kept)   # kept, idle, for the next call
 
     def cancel(done, total):
         raise KeyboardInterrupt("cancelled")
 
     with pytest.raises(KeyboardInterrupt):
-        decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50, on_progress=cancel)
+        worker_pool.generate(model.params, xs, START, 6, workers=2, chunk=50, on_progress=cancel)
     assert all(process.poll() is not None for process in kept)
-    assert decode_workers._kept is None
-    again = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)
+    assert worker_pool._kept is None
+    again = worker_pool.generate(model.params, xs, START, 6, workers=2, chunk=50)
     np.testing.assert_array_equal(again[0], model.generate(xs, START, 6))
 
 
@@ -105,12 +129,12 @@ def test_kept_workers_decode_with_each_calls_parameters_and_a_second_caller_uses
     first, second = model_of(np.float32, seed=1), model_of(np.float32, seed=2)
     xs = padded_questions(np.random.default_rng(8), 300)
     for model in (first, second, first):   # the same kept workers, new parameters each call
-        ids = decode_workers.generate(model.params, xs, START, 6, workers=2, chunk=50)[0]
+        ids = worker_pool.generate(model.params, xs, START, 6, workers=2, chunk=50)[0]
         np.testing.assert_array_equal(ids, model.generate(xs, START, 6))
-    with decode_workers._kept_lock:   # as if another visitor's decoding held the kept workers
-        kept = decode_workers._kept
-        ids = decode_workers.generate(second.params, xs, START, 6, workers=2, chunk=50)[0]
-        assert decode_workers._kept is kept
+    with worker_pool._kept_lock:   # as if another visitor's decoding held the kept workers
+        kept = worker_pool._kept
+        ids = worker_pool.generate(second.params, xs, START, 6, workers=2, chunk=50)[0]
+        assert worker_pool._kept is kept
     np.testing.assert_array_equal(ids, second.generate(xs, START, 6))
 
 
@@ -127,7 +151,7 @@ def test_repeated_rows_are_decoded_once_and_each_gets_its_result():
 
     inference.generate = counting
     try:
-        ids, weights, _ = decode_workers.generate(model.params, xs, START, 6, workers=1, chunk=50,
+        ids, weights, _ = worker_pool.generate(model.params, xs, START, 6, workers=1, chunk=50,
                                                   on_progress=lambda done, total: progress.append((done, total)))
     finally:
         inference.generate = real

@@ -1,9 +1,9 @@
 """Properties that break quietly: softmax rows, accumulation, repeatability, dtypes, decoding."""
 import numpy as np
 
-from core.attention import AttentionWeight
-from core.layers import TimeEmbedding, TimeLSTM
-from core.models import AttentionSeq2seq
+from core.model.attention_layers import AttentionWeight
+from core.model.attention_seq2seq import AttentionSeq2seq
+from core.model.time_layers import TimeEmbedding, TimeLSTM
 
 
 def test_attention_rows_sum_to_one():

@@ -2,10 +2,11 @@
 import os
 import threading
 
-from core import jobs, runs
-from core.config import TrainConfig
+from core import jobs, rundir
 from core.errors import UserError
-from core.train import run_queue
+from core.rundir import listing
+from core.training.config import TrainConfig
+from core.training.loop import run_queue
 
 LONG_TINY = TrainConfig(data_size=20000, epochs=50, hidden_size=8, wordvec_size=4)
 
@@ -32,12 +33,12 @@ def test_two_starts_at_once_start_one_run(tmp_path):
     try:
         assert len(started) == 1 and len(refused) == 1
         assert "limit is 1 per visitor" in str(refused[0])
-        assert jobs.active_runs(root) == started
+        assert listing.active_runs(root) == started
     finally:
         for run_dir in started:
             jobs.stop(run_dir)
             jobs.wait(run_dir, timeout=60)
-    assert runs.read_status(started[0])["state"] == "stopped"
+    assert rundir.read_status(started[0])["state"] == "stopped"
 
 
 def test_a_failing_run_does_not_stop_the_queue(tmp_path):
@@ -45,17 +46,17 @@ def test_a_failing_run_does_not_stop_the_queue(tmp_path):
     for run_dir, config in ((bad, TrainConfig(data=str(tmp_path / "missing.txt"))),
                             (good, TrainConfig(data_size=200, epochs=1, hidden_size=8, wordvec_size=4))):
         os.makedirs(run_dir)
-        runs.write_json_atomic(os.path.join(run_dir, runs.REQUEST), config.to_json())
+        rundir.write_json_atomic(os.path.join(run_dir, rundir.REQUEST), config.to_json())
     assert run_queue([bad, good], should_stop=lambda: False, on_progress=None) == 1
-    assert runs.read_status(bad)["state"] == "failed"
-    assert "not found" in runs.read_status(bad)["error"]
-    assert runs.read_status(good)["state"] == "finished" and runs.epochs(good) == [1]
+    assert rundir.read_status(bad)["state"] == "failed"
+    assert "not found" in rundir.read_status(bad)["reason"]
+    assert rundir.read_status(good)["state"] == "finished" and rundir.epochs(good) == [1]
 
 
 def test_stop_before_start_cancels_the_rest(tmp_path):
     first = str(tmp_path / "first")
     os.makedirs(first)
-    runs.write_json_atomic(os.path.join(first, runs.REQUEST), TrainConfig().to_json())
+    rundir.write_json_atomic(os.path.join(first, rundir.REQUEST), TrainConfig().to_json())
     run_queue([first], should_stop=lambda: True, on_progress=None)
-    status = runs.read_status(first)
-    assert status["state"] == "stopped" and status["note"] == "stopped before it started"
+    status = rundir.read_status(first)
+    assert status["state"] == "stopped" and status["reason"] == "stopped before it started"

@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import live, runs, translate
+from core import rundir
+from core.decoding import translation
+from core.rundir import live
 from tests.test_app import APP, heatmaps
 from tests.test_compare_page import decoded
 
@@ -22,7 +24,7 @@ def training_run(tiny_run, artifacts):
 
 
 def write_snapshot(run_dir, checkpoint, iteration):
-    model, _, _, _ = runs.load_model(run_dir, checkpoint)
+    model, _, _, _ = rundir.load_model(run_dir, checkpoint)
     live.write(run_dir, iteration, model.params)
     os.utime(live.path(run_dir), (iteration, iteration))   # a new mtime each time: the UI's cache key
 
@@ -37,15 +39,15 @@ def train_page(run_dir):
 
 
 def test_the_probe_heatmap_follows_the_newest_weights(training_run):
-    early, late = runs.list_checkpoints(training_run)[0].name, runs.list_checkpoints(training_run)[-1].name
+    early, late = rundir.list_checkpoints(training_run)[0].name, rundir.list_checkpoints(training_run)[-1].name
     write_snapshot(training_run, early, 5)
     at = train_page(training_run)
     [first] = heatmaps(at)
     assert first["layout"]["title"]["text"].startswith("iteration 5 (live)")
     probe = at.text_input(key="train.probe").value
-    model, vocab, config, _ = runs.load_model(training_run, early)
+    model, vocab, config, _ = rundir.load_model(training_run, early)
     np.testing.assert_allclose(decoded(first["data"][0]["z"]),
-                               translate.translate(model, vocab, config, probe).attention, rtol=1e-5)
+                               translation.translate(model, vocab, config, probe).attention, rtol=1e-5)
 
     write_snapshot(training_run, late, 900)   # training went on
     at.run()
@@ -55,7 +57,7 @@ def test_the_probe_heatmap_follows_the_newest_weights(training_run):
 
 
 def test_a_probe_typed_during_training_and_a_second_tab(training_run):
-    write_snapshot(training_run, runs.list_checkpoints(training_run)[-1].name, 50)
+    write_snapshot(training_run, rundir.list_checkpoints(training_run)[-1].name, 50)
     at = train_page(training_run)
     at.text_input(key="train.probe").input("2/10/93").run()
     [heatmap] = heatmaps(at)
@@ -68,6 +70,6 @@ def test_a_probe_typed_during_training_and_a_second_tab(training_run):
 def test_without_a_snapshot_the_latest_checkpoint_is_shown_and_the_loss_marks_checkpoints(training_run):
     at = train_page(training_run)                                          # finished: no live.npz
     [heatmap] = heatmaps(at)
-    assert heatmap["layout"]["title"]["text"].startswith(runs.list_checkpoints(training_run)[-1].label)
+    assert heatmap["layout"]["title"]["text"].startswith(rundir.list_checkpoints(training_run)[-1].label)
     loss = next(c for c in at.get("plotly_chart") if '"checkpoints"' in c.proto.spec)
     assert loss is not None

@@ -1,12 +1,12 @@
-"""The fast TimeLSTM against the readable one (core/lstm_reference.py): outputs and every gradient, float64.
+"""The fast TimeLSTM against the readable one (core/model/lstm_reference.py): outputs and every gradient, float64.
 
 The reference is itself checked against central differences first, so the oracle is proven, not trusted.
 """
 import numpy as np
 import pytest
 
-from core.layers import TimeLSTM
-from core.lstm_reference import ReferenceTimeLSTM
+from core.model.lstm_reference import ReferenceTimeLSTM
+from core.model.time_layers import TimeLSTM
 from tests.gradcheck import assert_close, numerical_gradient
 
 N, T, D, H = 5, 7, 3, 6

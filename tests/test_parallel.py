@@ -1,4 +1,4 @@
-"""Data parallelism (core/parallel.py): the same steps as the serial path, and no worker outlives its trainer."""
+"""Data parallelism (core/training/steppers.py): the same steps as the serial path, and no worker outlives its trainer."""
 import os
 import signal
 import subprocess
@@ -8,10 +8,10 @@ import time
 import numpy as np
 import pytest
 
-from core import parallel
-from core.config import TrainConfig
-from core.models import build_model
-from core.optim import Adam
+from core.model.optimizer import Adam
+from core.model.registry import build_model
+from core.training import steppers
+from core.training.config import TrainConfig
 from tests.conftest import PROJECT_ROOT
 
 V = 13
@@ -30,7 +30,7 @@ def batches(rng, n, count, ignore_some=False):
 def run(config, dtype, workers, data):
     """Train a fresh model (same seed every time) for len(data) steps -> (losses, params, last grads)."""
     model = build_model(config, V, dtype=dtype, rng=np.random.default_rng(5))
-    stepper = parallel.make_stepper(model, Adam(config.lr), config, V, workers=workers, dtype=dtype)
+    stepper = steppers.make_stepper(model, Adam(config.lr), config, V, workers=workers, dtype=dtype)
     try:
         assert stepper.workers == workers
         losses = [stepper.step(xs, ts) for xs, ts in data]
@@ -73,15 +73,15 @@ def test_parallel_step_equals_serial_step_in_float32():
 
 def test_one_worker_is_the_serial_path_and_workers_never_outnumber_rows():
     model = build_model(CONFIG, V)
-    assert isinstance(parallel.make_stepper(model, Adam(), CONFIG, V, workers=1), parallel.SerialStepper)
+    assert isinstance(steppers.make_stepper(model, Adam(), CONFIG, V, workers=1), steppers.SerialStepper)
     tiny = TrainConfig(**{**CONFIG.to_json(), "batch_size": 1})
-    assert isinstance(parallel.make_stepper(model, Adam(), tiny, V, workers=4), parallel.SerialStepper)
+    assert isinstance(steppers.make_stepper(model, Adam(), tiny, V, workers=4), steppers.SerialStepper)
     assert TrainConfig().workers >= 0
 
 
 def test_a_failing_worker_is_an_error_not_a_hang():
     model = build_model(CONFIG, V)
-    stepper = parallel.make_stepper(model, Adam(), CONFIG, V, workers=2)
+    stepper = steppers.make_stepper(model, Adam(), CONFIG, V, workers=2)
     try:
         xs, ts = batches(np.random.default_rng(3), 7, 1)[0]
         with pytest.raises(RuntimeError, match="worker failed"):
@@ -102,15 +102,15 @@ def alive(pid):
 TRAINER = """
 import sys, time
 import numpy as np
-from core import parallel
-from core.config import TrainConfig
-from core.models import build_model
-from core.optim import Adam
+from core.training import steppers
+from core.training.config import TrainConfig
+from core.model.registry import build_model
+from core.model.optimizer import Adam
 config = TrainConfig(hidden_size=8, wordvec_size=4, batch_size=4)
 model = build_model(config, 13)
-stepper = parallel.make_stepper(model, Adam(), config, 13, workers=2)
+stepper = steppers.make_stepper(model, Adam(), config, 13, workers=2)
 stepper.step(np.zeros((4, 5), dtype=int), np.zeros((4, 3), dtype=int))
-print(" ".join(str(p.pid) for p in stepper.processes), stepper.params.name, stepper.grads.name, flush=True)
+print(" ".join(str(p.pid) for p in stepper.pool.processes), stepper.params.name, stepper.grads.name, flush=True)
 time.sleep(600)
 """
 
@@ -145,7 +145,7 @@ def test_rows_are_dealt_to_workers_in_sorted_turns_and_keep_their_targets():
     rng = np.random.default_rng(3)
     xs = rng.integers(0, 3, (10, 4))
     ts = np.arange(10)[:, None] * np.ones((1, 3), dtype=int)   # target rows name their input row
-    dealt_xs, dealt_ts = parallel.dealt(xs, ts, 2)
+    dealt_xs, dealt_ts = steppers.dealt(xs, ts, 2)
     assert np.array_equal(dealt_xs, xs[dealt_ts[:, 0]])       # each row keeps its own targets
     assert sorted(dealt_ts[:, 0]) == list(range(10))           # a permutation of the batch
     order = np.lexsort(xs.T[::-1])
@@ -156,8 +156,8 @@ def test_rows_are_dealt_to_workers_in_sorted_turns_and_keep_their_targets():
 def test_each_workers_slice_holds_the_rows_dealt_to_it(rows, workers):
     xs = np.random.default_rng(rows).integers(0, 4, (rows, 3))
     ts = np.arange(rows)[:, None] * np.ones((1, 2), dtype=int)
-    _, dealt_ts = parallel.dealt(xs, ts, workers)
+    _, dealt_ts = steppers.dealt(xs, ts, workers)
     order = np.lexsort(xs.T[::-1])
-    for k, (a, b, weight) in enumerate(parallel.row_parts(dealt_ts, workers, ignore_label=-1)):
+    for k, (a, b, weight) in enumerate(steppers.row_parts(dealt_ts, workers, ignore_label=-1)):
         assert list(dealt_ts[a:b, 0]) == list(order[k::workers])
         assert weight == pytest.approx((b - a) / rows)

@@ -1,12 +1,12 @@
-"""The encoder that reads each distinct prefix once (core/prefixes.py, TimeLSTM.forward_prefixes):
+"""The encoder that reads each distinct prefix once (core/model/prefixes.py, TimeLSTM.forward_prefixes):
 the tree's bookkeeping, and outputs and gradients identical to the row-by-row computation (float64)."""
 import numpy as np
 import pytest
 
-from core.lstm_reference import ReferenceTimeLSTM
-from core.models import AttentionSeq2seq
-from core.prefixes import PrefixTree
-from core.seq2seq import PeekySeq2seq, Seq2seq
+from core.model.attention_seq2seq import AttentionSeq2seq
+from core.model.lstm_reference import ReferenceTimeLSTM
+from core.model.prefixes import PrefixTree
+from core.model.seq2seq import PeekySeq2seq, Seq2seq
 from tests.gradcheck import assert_close, numerical_gradient
 
 V, D, H = 5, 3, 6

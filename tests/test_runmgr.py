@@ -11,9 +11,11 @@ from contextlib import contextmanager
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core import data, dates, jobs, runmeta, runs
-from core.config import TrainConfig
+from core import data, jobs, rundir
+from core.data import dates
 from core.errors import UserError
+from core.rundir import listing, meta
+from core.training.config import TrainConfig
 from tests.conftest import PROJECT_ROOT, run_module
 from tests.test_app import wait_for
 
@@ -24,13 +26,13 @@ ALICE, BOB = "a" * 32, "b" * 32
 
 
 def state(run_dir):
-    return runs.read_status(run_dir).get("state")
+    return rundir.read_status(run_dir).get("state")
 
 
 def stop_all(root):
-    for run_dir in jobs.active_runs(root):
+    for run_dir in listing.active_runs(root):
         jobs.stop(run_dir)
-    assert wait_for(lambda: not jobs.active_runs(root))
+    assert wait_for(lambda: not listing.active_runs(root))
 
 
 # --- core: the queue ------------------------------------------------------------------------------
@@ -57,7 +59,7 @@ def test_a_second_start_queues_behind_the_first_and_starts_when_it_ends(tmp_path
         assert [g["runs"] for g in queue["waiting"]] == [[second]]
         time.sleep(1.0)
         assert state(second) == "queued"                                    # one trainer at a time
-        os.kill(runs.read_status(first)["pid"], signal.SIGKILL)             # robust to a killed trainer
+        os.kill(rundir.read_status(first)["pid"], signal.SIGKILL)             # robust to a killed trainer
         assert wait_for(lambda: state(second) == "running")
         assert state(first) == "failed"
         assert jobs.queue_state(root)["current"]["runs"] == [second]
@@ -100,13 +102,13 @@ def test_stopping_a_waiting_group_cancels_it_and_keeps_the_queue_going(tmp_path)
 def fake_run(root, name, state="finished", owner=None, error=None):
     run_dir = os.path.join(root, name)
     os.makedirs(os.path.join(run_dir, "checkpoints"))
-    runs.write_json_atomic(os.path.join(run_dir, "config.json"), TrainConfig(hidden_size=64, seed=7).to_json())
+    rundir.write_json_atomic(os.path.join(run_dir, "config.json"), TrainConfig(hidden_size=64, seed=7).to_json())
     vocab = data.Vocab(dates.alphabet(), dates.INPUT_WIDTH, dates.ANSWER_LENGTH)
-    runs.write_json_atomic(os.path.join(run_dir, "vocab.json"), vocab.to_json())
-    runs.write_status(run_dir, state=state, pid=None, error=error, started_at=time.time())
-    runs.append_metric(run_dir, {"type": "epoch", "epoch": 1, "iteration": 10, "test_accuracy": 0.25})
+    rundir.write_json_atomic(os.path.join(run_dir, "vocab.json"), vocab.to_json())
+    rundir.write_status(run_dir, state=state, pid=None, reason=error, started_at=time.time())
+    rundir.append_metric(run_dir, {"type": "epoch", "epoch": 1, "iteration": 10, "test_accuracy": 0.25})
     if owner:
-        runmeta.update(run_dir, owner=owner)
+        meta.update(run_dir, owner=owner)
     return run_dir
 
 
@@ -125,25 +127,25 @@ def pretend_training(run_dir):
 def test_rename_note_and_delete_rules(tmp_path):
     root = str(tmp_path / "runs")
     run_dir = fake_run(root, "r1")
-    runmeta.rename(run_dir, "  my\nfirst   run ")
-    runmeta.set_note(run_dir, "lr too high?\n*not bold*")
-    assert runmeta.read(run_dir) == {"name": "my first run", "note": "lr too high?\n*not bold*"}
+    meta.rename(run_dir, "  my\nfirst   run ")
+    meta.set_note(run_dir, "lr too high?\n*not bold*")
+    assert meta.read(run_dir) == {"name": "my first run", "note": "lr too high?\n*not bold*"}
     with pytest.raises(UserError, match="at most"):
-        runmeta.rename(run_dir, "x" * 81)
+        meta.rename(run_dir, "x" * 81)
     with pytest.raises(UserError, match="control"):
-        runmeta.set_note(run_dir, "bell\x07")
+        meta.set_note(run_dir, "bell\x07")
     outside = fake_run(str(tmp_path), "demo")
     with pytest.raises(UserError, match="demo run stays"):
-        runmeta.delete(outside, root)
+        meta.delete(outside, root)
     active = fake_run(root, "r2", state="running")
     with pretend_training(active) as pid:
-        runs.write_status(active, pid=pid)                                   # its training process: running
+        rundir.write_status(active, pid=pid)                                   # its training process: running
         with pytest.raises(UserError, match="stop it"):
-            runmeta.delete(active, root)
+            meta.delete(active, root)
     os.makedirs(os.path.join(root, "uploads"))
     with pytest.raises(UserError, match="not a run"):
-        runmeta.delete(os.path.join(root, "uploads"), root)
-    runmeta.delete(run_dir, root)
+        meta.delete(os.path.join(root, "uploads"), root)
+    meta.delete(run_dir, root)
     assert not os.path.exists(run_dir) and os.path.exists(active) and os.path.exists(outside)
 
 
@@ -185,7 +187,7 @@ def small_run(artifacts):
 
 def test_runs_page_rename_note_and_delete_with_confirmation(runs_root):
     root, made = runs_root
-    mine = fake_run(root, "zz-mine", owner=runmeta.owner_hash(ALICE))
+    mine = fake_run(root, "zz-mine", owner=meta.owner_hash(ALICE))
     made.append(mine)
     at = session(ALICE)
     table = at.dataframe[0].value.set_index("run")
@@ -196,7 +198,7 @@ def test_runs_page_rename_note_and_delete_with_confirmation(runs_root):
     at.text_area(key="home.note.zz-mine").input("# not a heading")
     at.button(key="home.save.zz-mine").click().run()
     assert not at.exception
-    assert runmeta.read(mine)["name"] == "first try **bold**" and runmeta.read(mine)["note"] == "# not a heading"
+    assert meta.read(mine)["name"] == "first try **bold**" and meta.read(mine)["note"] == "# not a heading"
     at.run()
     assert at.dataframe[0].value.set_index("run").loc["zz-mine", "name"] == "first try **bold**"
     assert any("# not a heading" == t.value for t in at.get("text"))           # plain text, not Markdown
@@ -208,7 +210,7 @@ def test_runs_page_rename_note_and_delete_with_confirmation(runs_root):
 
 def test_demo_and_other_visitors_runs_cannot_be_changed(runs_root, tiny_run):
     root, made = runs_root
-    theirs = fake_run(root, "zz-theirs", owner=runmeta.owner_hash(BOB))
+    theirs = fake_run(root, "zz-theirs", owner=meta.owner_hash(BOB))
     made.append(theirs)
     at = session(ALICE)
     at.selectbox(key="home.run").set_value(tiny_run).run()
@@ -246,13 +248,13 @@ def test_second_visitor_queues_sees_the_queue_and_cannot_stop_the_first(runs_roo
     alice = session(ALICE, "train")
     press_start(alice)
     try:
-        [first] = jobs.active_runs(root)
+        [first] = listing.active_runs(root)
         assert wait_for(lambda: state(first) == "running")
         bob = session(BOB, "train")
         assert "train.stop" not in [b.key for b in bob.button]                 # Alice's run: watch only
         assert any("another visitor" in c.value for c in bob.caption)
         press_start(bob)
-        [second] = [r for r in jobs.active_runs(root) if r != first]
+        [second] = [r for r in listing.active_runs(root) if r != first]
         assert state(second) == "queued"
         bob.run()
         assert any("number 1 in line" in e.label for e in bob.expander)
@@ -273,7 +275,7 @@ def test_train_page_follows_the_whole_comparison_queue(runs_root):
     at = session(ALICE, "train")
     press_start(at, "train.comparison")
     try:
-        group = jobs.active_runs(root)
+        group = listing.active_runs(root)
         assert len(group) == 3
         assert wait_for(lambda: state(group[0]) == "running")
         at.run()
@@ -281,7 +283,7 @@ def test_train_page_follows_the_whole_comparison_queue(runs_root):
         assert list(rows["run"]) == [os.path.basename(r) for r in group]
         assert list(rows["state"])[1:] == ["queued", "queued"]
         jobs.stop(group[0])
-        assert wait_for(lambda: not jobs.active_runs(root))
+        assert wait_for(lambda: not listing.active_runs(root))
         at.run()
         assert list(at.dataframe[0].value["state"]) == ["stopped"] * 3          # all three, after the end
     finally:

@@ -11,9 +11,12 @@ import zipfile
 import numpy as np
 import pytest
 
-from core import checkpoints, data, datafiles, jobs, runs, train as train_module
-from core.config import TrainConfig
+from core import data, jobs, rundir
+from core.data import server_files
 from core.errors import UserError
+from core.rundir import files, listing, npz
+from core.training import loop as train_module
+from core.training.config import TrainConfig
 from tests.conftest import run_module
 from tests.test_cli import assert_clean_failure
 
@@ -35,22 +38,22 @@ def data_dir(tmp_path):
 
 
 def test_only_regular_files_inside_the_folder_are_offered(data_dir):
-    names = [f.name for f in datafiles.list_files([str(data_dir)])]
+    names = [f.name for f in server_files.list_files([str(data_dir)])]
     assert names == ["good.txt", "inside-link.txt"]   # no FIFO, folder, hidden file, or link to /etc/passwd
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "passwd-link", "fifo", "sub", "good.txt\0"])
 def test_a_name_outside_the_listing_is_refused(data_dir, name):
     with pytest.raises(UserError, match="choose|not in the allowed"):
-        datafiles.resolve(name, [str(data_dir)])
+        server_files.resolve(name, [str(data_dir)])
 
 
 def test_the_host_adds_folders_in_one_setting(tmp_path, monkeypatch, data_dir):
     artifacts = tmp_path / "artifacts"
-    monkeypatch.setenv(datafiles.DATA_DIRS_ENV, str(data_dir))
-    dirs = datafiles.allowed_dirs(str(artifacts))
+    monkeypatch.setenv(server_files.DATA_DIRS_ENV, str(data_dir))
+    dirs = server_files.allowed_dirs(str(artifacts))
     assert dirs == [os.path.realpath(artifacts / "data"), os.path.realpath(data_dir)]
-    assert datafiles.resolve("good.txt", dirs).path == os.path.realpath(data_dir / "good.txt")
+    assert server_files.resolve("good.txt", dirs).path == os.path.realpath(data_dir / "good.txt")
 
 
 def test_dev_zero_and_a_fifo_are_refused_at_once(data_dir):
@@ -63,7 +66,7 @@ def test_dev_zero_and_a_fifo_are_refused_at_once(data_dir):
 
 
 def test_a_file_over_the_size_cap_is_refused_without_reading_it(tmp_path, monkeypatch):
-    monkeypatch.setenv(datafiles.MAX_MB_ENV, "0.01")
+    monkeypatch.setenv(server_files.MAX_MB_ENV, "0.01")
     big = tmp_path / "big.txt"
     big.write_text(("x" * 60 + "_y\n") * 400)   # 25 KB, all on lines that would be fine
     with pytest.raises(UserError, match="limit is 0.0 MB"):
@@ -105,7 +108,7 @@ def test_an_upload_may_quote_its_own_line_short_and_escaped():
                                          ("../../config.json", "config.json"), ("x" * 300, "x" * 79 + "…")])
 def test_upload_names_are_only_labels(name, shown):
     upload = data.checked_upload(name, GOOD_LINES.encode())
-    assert upload.name == shown and upload.sha256 == datafiles.sha256(GOOD_LINES.encode())
+    assert upload.name == shown and upload.sha256 == server_files.sha256(GOOD_LINES.encode())
 
 
 def quick_config():
@@ -118,13 +121,13 @@ def test_an_upload_lives_in_each_of_its_runs(tmp_path):
     run_dirs = jobs.start_queue(root, [(quick_config(), "a"), (quick_config(), "b")], upload=upload)
     try:
         for run_dir in run_dirs:
-            config = runs.read_config(run_dir)
+            config = rundir.read_config(run_dir)
             assert config.data == os.path.join(os.path.abspath(run_dir), jobs.UPLOAD_FILE)
             assert (config.data_name, config.data_size_bytes) == ("status.json", len(GOOD_LINES))
-            assert config.data_sha256 == datafiles.sha256(open(config.data, "rb").read())
+            assert config.data_sha256 == server_files.sha256(open(config.data, "rb").read())
         jobs.wait(run_dirs[0], timeout=120)
-        assert [runs.read_status(d)["state"] for d in run_dirs] == ["finished", "finished"]
-        assert all(not r["state"].startswith("damaged") for r in runs.list_runs(root))
+        assert [rundir.read_status(d)["state"] for d in run_dirs] == ["finished", "finished"]
+        assert all(r["state"] != rundir.DAMAGED for r in listing.RunIndex().rows(root))
     finally:
         jobs.stop(run_dirs[0])
 
@@ -155,8 +158,8 @@ def test_a_runs_folder_that_cannot_be_written_is_one_message(tmp_path):
 
 def damage(run_dir, kind):
     path = lambda name: os.path.join(run_dir, name)
-    write = lambda name, obj: runs.write_json_atomic(path(name), obj)
-    config = runs.read_json(path("config.json"))
+    write = lambda name, obj: rundir.write_json_atomic(path(name), obj)
+    config = rundir.read_json(path("config.json"))
     if kind == "status is a list":
         write("status.json", [])
     elif kind == "pid is text":
@@ -186,18 +189,18 @@ def test_a_damaged_run_is_one_row_beside_the_good_ones(tiny_run, tmp_path, kind)
     shutil.copytree(tiny_run, root / "good")
     shutil.copytree(tiny_run, root / "bad")
     damage(str(root / "bad"), kind)
-    rows = {r["run"]: r for r in runs.list_runs(str(root))}
+    rows = {r["run"]: r for r in listing.RunIndex().rows(str(root))}
     assert rows["good"]["state"] == "finished"
-    assert rows["bad"]["state"].startswith("damaged: ") and rows["bad"]["epochs"] == 0, rows["bad"]
-    assert jobs.active_runs(str(root)) == []
+    assert rows["bad"]["state"] == rundir.DAMAGED and rows["bad"]["reason"] and rows["bad"]["epochs"] == 0, rows["bad"]
+    assert listing.active_runs(str(root)) == []
 
 
 def test_a_metrics_line_of_the_wrong_shape_is_skipped(run_copy):
-    before = runs.read_metrics(run_copy)
+    before = rundir.read_metrics(run_copy)
     with open(os.path.join(run_copy, "metrics.jsonl"), "a") as f:
         f.write('5\n{"type": "epoch", "epoch": 9, "test_accuracy": "high"}\n[]\n')
-    assert runs.read_metrics(run_copy) == before
-    assert runs.summary(run_copy)["state"] == "finished"
+    assert rundir.read_metrics(run_copy) == before
+    assert listing.RunIndex().row(run_copy)["state"] == "finished"
 
 
 @pytest.fixture
@@ -212,13 +215,13 @@ def stranger():
 @pytest.mark.parametrize("whose", ["stranger", "init"])
 def test_a_pid_that_is_not_the_runs_training_process_blocks_nothing(run_copy, stranger, whose):
     pid = stranger if whose == "stranger" else 1
-    runs.write_status(run_copy, state="running", pid=pid)
-    status = runs.read_status(run_copy)
-    assert status["state"] == "failed" and "killed?" in status["error"]
-    assert jobs.active_runs(os.path.dirname(run_copy)) == []
+    rundir.write_status(run_copy, state="running", pid=pid)
+    status = rundir.read_status(run_copy)
+    assert status["state"] == "failed" and "killed?" in status["reason"]
+    assert listing.active_runs(os.path.dirname(run_copy)) == []
     outcome = jobs.stop(run_copy)
     assert not outcome and "Nothing to stop" in str(outcome)
-    assert runs.process_alive(pid)   # never signalled
+    assert rundir.process_alive(pid)   # never signalled
 
 
 def test_a_training_process_of_another_run_is_not_this_runs(tmp_path, run_copy):
@@ -228,12 +231,12 @@ def test_a_training_process_of_another_run_is_not_this_runs(tmp_path, run_copy):
                                 "--epochs", "50"], cwd=os.path.dirname(os.path.dirname(__file__)))
     try:
         deadline = time.time() + 60
-        while not runs.is_training_process(process.pid, other) and time.time() < deadline:
+        while not rundir.is_training_process(process.pid, other) and time.time() < deadline:
             time.sleep(0.05)
-        assert runs.is_training_process(process.pid, other)
-        assert not runs.is_training_process(process.pid, run_copy)
-        runs.write_status(run_copy, state="running", pid=process.pid)
-        assert runs.read_status(run_copy)["state"] == "failed"
+        assert rundir.is_training_process(process.pid, other)
+        assert not rundir.is_training_process(process.pid, run_copy)
+        rundir.write_status(run_copy, state="running", pid=process.pid)
+        assert rundir.read_status(run_copy)["state"] == "failed"
     finally:
         process.kill()
         process.wait()
@@ -256,7 +259,7 @@ def test_a_crafted_checkpoint_is_refused_before_decompression(tmp_path):
     assert os.path.getsize(path) < 2 << 20
     tracemalloc.start()
     with pytest.raises(UserError, match="corrupt or truncated"):
-        checkpoints.load(path)
+        npz.load(path)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 20 << 20, peak
@@ -264,23 +267,23 @@ def test_a_crafted_checkpoint_is_refused_before_decompression(tmp_path):
 
 def test_a_checkpoint_header_that_lies_about_its_shape_is_refused(tmp_path):
     path = str(tmp_path / "epoch_001.npz")
-    checkpoints.save(path, {"W": np.zeros(4, dtype=np.float32)})
+    npz.save(path, {"W": np.zeros(4, dtype=np.float32)})
     with zipfile.ZipFile(path) as archive:
         raw = archive.read("W.npy")
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("W.npy", raw.replace(b"(4,)", b"(9,)"))   # 9 floats declared, 4 stored
     with pytest.raises(UserError, match="corrupt or truncated"):
-        checkpoints.load(path)
+        npz.load(path)
 
 
 def test_expected_shapes_are_checked_from_the_headers(run_copy):
-    model, vocab, config, epoch = runs.load_model(run_copy)
-    path = runs.checkpoint_path(run_copy, epoch)
+    model, vocab, config, epoch = rundir.load_model(run_copy)
+    path = rundir.checkpoint_path(run_copy, epoch)
     expected = {name: p.shape for name, p in model.params.items()}
-    assert set(checkpoints.load(path, expected)) == set(expected)
+    assert set(npz.load(path, expected)) == set(expected)
     name = next(iter(expected))
     with pytest.raises(UserError, match="the model expects"):
-        checkpoints.load(path, {**expected, name: (1, 2, 3)})
+        npz.load(path, {**expected, name: (1, 2, 3)})
 
 
 @pytest.mark.parametrize("args, pattern", [
@@ -315,19 +318,19 @@ def tiny_file_config(tmp_path, **changes):
 
 
 def test_a_nan_loss_ends_the_run_as_failed(tmp_path, monkeypatch):
-    from core import parallel
-    real_step, calls = parallel.SerialStepper.step, []
+    from core.training import steppers
+    real_step, calls = steppers.SerialStepper.step, []
 
     def diverging(self, xs, ts):
         calls.append(1)
         return float("nan") if len(calls) == 3 else real_step(self, xs, ts)
 
-    monkeypatch.setattr(parallel.SerialStepper, "step", diverging)
+    monkeypatch.setattr(steppers.SerialStepper, "step", diverging)
     run_dir = str(tmp_path / "run")
     with pytest.raises(UserError, match="loss became nan at iteration 3"):
         train_module.train(tiny_file_config(tmp_path, workers=1), run_dir)
-    status = runs.read_status(run_dir)
-    assert status["state"] == "failed" and "loss became nan" in status["error"]
+    status = rundir.read_status(run_dir)
+    assert status["state"] == "failed" and "loss became nan" in status["reason"]
     assert len(calls) == 3
 
 
@@ -336,20 +339,20 @@ def test_disk_full_ends_the_run_as_failed_with_no_tmp_left(tmp_path, monkeypatch
         f.write(b"PK\x03\x04 half a checkpoint")
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(checkpoints.np, "savez", full_disk)
+    monkeypatch.setattr(npz.np, "savez", full_disk)
     run_dir = str(tmp_path / "run")
     with pytest.raises(OSError):
         train_module.train(tiny_file_config(tmp_path, workers=1), run_dir)
-    status = runs.read_status(run_dir)
-    assert (status["state"], status["error"]) == ("failed", "disk full")
+    status = rundir.read_status(run_dir)
+    assert (status["state"], status["reason"]) == ("failed", "disk full")
     leftovers = [n for folder in (run_dir, os.path.join(run_dir, "checkpoints")) for n in os.listdir(folder)]
-    assert not [n for n in leftovers if n.endswith(".tmp")] and runs.epochs(run_dir) == []
+    assert not [n for n in leftovers if n.endswith(".tmp")] and rundir.epochs(run_dir) == []
 
 
 def test_leftover_tmp_files_are_cleaned_when_listing(run_copy):
     for name in ("status.json.tmp", os.path.join("checkpoints", "epoch_009.npz.tmp")):
         open(os.path.join(run_copy, name), "wb").close()
-    runs.list_runs(os.path.dirname(run_copy))
+    listing.RunIndex().rows(os.path.dirname(run_copy))
     assert not os.path.exists(os.path.join(run_copy, "status.json.tmp"))
     assert not os.path.exists(os.path.join(run_copy, "checkpoints", "epoch_009.npz.tmp"))
 
@@ -371,33 +374,33 @@ def test_checkpoint_writes_are_atomic(tmp_path, monkeypatch):
     path = str(tmp_path / "epoch_001.npz")
     old = {"W": np.zeros(3, dtype=np.float32)}
     new = {"W": np.arange(3, dtype=np.float32)}
-    checkpoints.save(path, old)
+    npz.save(path, old)
 
     def at_swap(src, dst):   # until the rename, readers see the old file whole, and the new one is complete
         assert dst == path and src != path
-        np.testing.assert_array_equal(checkpoints.load(path)["W"], old["W"])
-        np.testing.assert_array_equal(checkpoints.load(src)["W"], new["W"])
+        np.testing.assert_array_equal(npz.load(path)["W"], old["W"])
+        np.testing.assert_array_equal(npz.load(src)["W"], new["W"])
 
-    calls = replace_spy(monkeypatch, checkpoints, at_swap)
-    checkpoints.save(path, new)
+    calls = replace_spy(monkeypatch, files, at_swap)
+    npz.save(path, new)
     assert len(calls) == 1
-    np.testing.assert_array_equal(checkpoints.load(path)["W"], new["W"])
+    np.testing.assert_array_equal(npz.load(path)["W"], new["W"])
 
 
 def test_status_writes_are_atomic(tmp_path, monkeypatch):
     run_dir = str(tmp_path)
-    runs.write_status(run_dir, state="running", epoch=1)
+    rundir.write_status(run_dir, state="running", epoch=1)
     path = os.path.join(run_dir, "status.json")
 
     def at_swap(src, dst):
         assert dst == path and src != path
         assert json.load(open(path))["epoch"] == 1 and json.load(open(src))["epoch"] == 2
 
-    calls = replace_spy(monkeypatch, runs, at_swap)
-    runs.write_status(run_dir, epoch=2)
+    calls = replace_spy(monkeypatch, files, at_swap)
+    rundir.write_status(run_dir, epoch=2)
     assert len(calls) == 1 and json.load(open(path))["epoch"] == 2
 
 
 def test_core_messages_in_runs_never_name_server_paths(run_copy):
     os.remove(os.path.join(run_copy, "status.json"))
-    assert run_copy not in runs.read_status(run_copy)["error"]
+    assert run_copy not in rundir.read_status(run_copy)["reason"]

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from core.schedule import DEFAULT_COUNT, iteration_checkpoints
+from core.training.schedule import DEFAULT_COUNT, iteration_checkpoints
 
 
 @pytest.mark.parametrize("per_epoch, epochs", [(351, 10), (2343, 3), (703, 5), (84, 6)])

@@ -8,11 +8,12 @@ import time
 
 import numpy as np
 
-from core import dates, runs
-from core.config import TrainConfig
-from core.models import build_model
-from core.schedule import iteration_checkpoints
-from core.train import train
+from core import rundir
+from core.data import dates
+from core.model.registry import build_model
+from core.training.config import TrainConfig
+from core.training.loop import train
+from core.training.schedule import iteration_checkpoints
 from tests.conftest import PROJECT_ROOT
 
 
@@ -28,12 +29,12 @@ def test_accuracy_rises_while_training(tmp_path):
     config = TrainConfig(data=data, epochs=6, hidden_size=48, wordvec_size=12, batch_size=32, lr=0.01, seed=3)
     status = train(config, str(tmp_path / "run"))
     assert status["state"] == "finished"
-    accuracy = [r["test_accuracy"] for r in runs.read_metrics(str(tmp_path / "run")) if r["type"] == "epoch"]
-    losses = [r["loss"] for r in runs.read_metrics(str(tmp_path / "run")) if r["type"] == "loss"]
+    accuracy = [r["test_accuracy"] for r in rundir.read_metrics(str(tmp_path / "run")) if r["type"] == "epoch"]
+    losses = [r["loss"] for r in rundir.read_metrics(str(tmp_path / "run")) if r["type"] == "loss"]
     assert len(accuracy) == 6
     assert accuracy[0] < 0.5 and accuracy[-1] > 0.8 and accuracy[-1] > accuracy[0] + 0.3, accuracy
     assert losses[-1] < losses[0] / 3
-    assert runs.epochs(str(tmp_path / "run")) == [1, 2, 3, 4, 5, 6]
+    assert rundir.epochs(str(tmp_path / "run")) == [1, 2, 3, 4, 5, 6]
     assert not os.path.exists(os.path.join(tmp_path, "run", "live.npz"))   # removed once finished
 
 
@@ -44,25 +45,25 @@ def test_checkpoints_inside_training_follow_the_schedule_and_are_scored(tmp_path
                          iter_checkpoints=6)
     run_dir = str(tmp_path / "run")
     train(config, run_dir)
-    status = runs.read_status(run_dir)
+    status = rundir.read_status(run_dir)
     planned = iteration_checkpoints(status["iters_per_epoch"], status["total_iters"], 6)
     assert planned[0] == 0 and 4 <= len(planned) <= 6      # points on an epoch end are left to it
-    listing = runs.list_checkpoints(run_dir)
+    listing = rundir.list_checkpoints(run_dir)
     inside = [c for c in listing if c.epoch is None]
     assert [c.iteration for c in inside] == planned
     assert [c.iteration for c in listing] == sorted(c.iteration for c in listing)     # training order
     assert [c.epoch for c in listing if c.epoch is not None] == [1, 2, 3]
-    records = {r["iteration"]: r for r in runs.read_metrics(run_dir) if r["type"] == "checkpoint"}
+    records = {r["iteration"]: r for r in rundir.read_metrics(run_dir) if r["type"] == "checkpoint"}
     assert sorted(records) == planned
     for c in inside:
         assert c.accuracy == records[c.iteration]["test_accuracy"] and c.alignment is not None
         assert records[c.iteration]["loss"] > 0
         assert c.label.startswith(f"iteration {c.iteration:,} - ")
     assert inside[0].accuracy == 0.0                                        # the initial weights know nothing
-    model, _, _, name = runs.load_model(run_dir, inside[0].name)
+    model, _, _, name = rundir.load_model(run_dir, inside[0].name)
     assert name == f"iter_{0:07d}"
     untrained = TrainConfig(**{**config.to_json(), "iter_checkpoints": 0})
-    fresh = build_model(untrained, len(runs.read_vocab(run_dir).chars), rng=np.random.default_rng(3))
+    fresh = build_model(untrained, len(rundir.read_vocab(run_dir).chars), rng=np.random.default_rng(3))
     for key, value in fresh.params.items():                                # iteration 0 = initial weights
         np.testing.assert_array_equal(model.params[key], value)
 
@@ -71,7 +72,7 @@ def test_no_checkpoints_inside_training_when_turned_off(tmp_path):
     data = write_book_file(tmp_path / "dates.txt", dates.generate(600, seed=5, formats=["iso"]))
     run_dir = str(tmp_path / "run")
     train(TrainConfig(data=data, epochs=1, hidden_size=8, wordvec_size=4, batch_size=32, iter_checkpoints=0), run_dir)
-    assert [c.name for c in runs.list_checkpoints(run_dir)] == ["epoch_001"]
+    assert [c.name for c in rundir.list_checkpoints(run_dir)] == ["epoch_001"]
 
 
 def start_training(run_dir, *extra):
@@ -92,7 +93,7 @@ def wait_for(condition, timeout=120):
 
 def mid_epoch(run_dir, epochs_done):
     status_path = os.path.join(run_dir, "status.json")
-    if len(runs.epochs(run_dir)) < epochs_done or not os.path.exists(status_path):
+    if len(rundir.epochs(run_dir)) < epochs_done or not os.path.exists(status_path):
         return False
     with open(status_path) as f:
         status = json.load(f)
@@ -108,11 +109,11 @@ def test_sigkill_mid_epoch_leaves_finished_epochs_loadable(tmp_path):
     finally:
         process.kill()
         process.wait()
-    assert runs.epochs(run_dir) == [1]
-    model, vocab, config, epoch = runs.load_model(run_dir, 1)
+    assert rundir.epochs(run_dir) == [1]
+    model, vocab, config, epoch = rundir.load_model(run_dir, 1)
     assert epoch == "epoch_001"
-    status = runs.read_status(run_dir)
-    assert status["state"] == "failed" and "without saying so" in status["error"]
+    status = rundir.read_status(run_dir)
+    assert status["state"] == "failed" and "without saying so" in status["reason"]
     assert not [name for name in os.listdir(os.path.join(run_dir, "checkpoints")) if name.endswith(".tmp")]
 
 
@@ -124,6 +125,6 @@ def test_sigterm_stops_cleanly(tmp_path):
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert "stopped by SIGTERM" in stderr
-    status = runs.read_status(run_dir)
+    status = rundir.read_status(run_dir)
     assert status["state"] == "stopped"
-    assert runs.epochs(run_dir) and runs.load_model(run_dir)
+    assert rundir.epochs(run_dir) and rundir.load_model(run_dir)

@@ -3,7 +3,7 @@ wrong characters marked, square cells."""
 import numpy as np
 
 from core import viz
-from core.translate import Translation
+from core.decoding.translation import Translation
 
 
 def translation(text="Nov 22, 2016", prediction="2016-11-06", expected="2016-11-22"):

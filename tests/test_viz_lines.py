@@ -1,8 +1,8 @@
 """The lines view: one line per (output, input) pair with enough weight, wider and darker the more."""
 import numpy as np
 
-from core.translate import Translation
-from core.viz_lines import BAND_EDGES, attention_lines
+from core.decoding.translation import Translation
+from core.viz.lines import BAND_EDGES, attention_lines
 
 
 def translation(weights, text="Nov 2", prediction="2016"):

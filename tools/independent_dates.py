@@ -1,6 +1,6 @@
-"""Dates in common English forms, written by code that shares nothing with core/dates.py.
+"""Dates in common English forms, written by code that shares nothing with core/data/dates.py.
 
-    python tools/independent_dates.py OUT.txt [--n 20000] [--seed 7] [--style babel|forms]
+    python -m tools.independent_dates OUT.txt [--n 20000] [--seed 7] [--style babel|forms]
 
 A check on the generator rather than a second copy of it: `babel` imitates the widely used
 date-translation exercise (Babel's en_US patterns, lower-cased, commas sometimes dropped), `forms` the
@@ -90,7 +90,8 @@ def write(out, n, seed, style):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m tools.independent_dates", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("out")
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--seed", type=int, default=7)

@@ -1,7 +1,7 @@
 """Train our model and PyTorch's reference from the same weights on the same batches, side by side.
 
     pip install torch==2.13.0   # a measuring tool only: never a dependency of the project
-    python tools/paired_with_torch.py ../shared/data/date.txt --seed 1 --init torch --epochs 3
+    python -m tools.paired_with_torch ../shared/data/date.txt --seed 1 --init torch --epochs 3
 
 It answers "does our NumPy training behave like PyTorch's?" better than unpaired seeds can, since
 where the loss leaves its plateau is very sensitive to the initial weights. ``--init torch`` starts
@@ -10,20 +10,28 @@ accuracy per epoch for both. With ``--lstm-biases 2`` (the default) the two mode
 parameters one to one; with 1, ours has the book's single LSTM bias and torch's b_hh starts at 0.
 """
 import argparse
+import importlib.util
 import os
-import sys
 
 import numpy as np
 import torch
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from core import data, decode  # noqa: E402
-from core.config import TrainConfig  # noqa: E402
-from core.models import build_model  # noqa: E402
-from core.optim import Adam  # noqa: E402
-from core.train import train_step  # noqa: E402
+from core import data
+from core.decoding import greedy
+from core.model.optimizer import Adam
+from core.model.registry import build_model
+from core.training.config import TrainConfig
+from core.training.steppers import SerialStepper
 
-REFERENCE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "bench")
+# PyTorch's reference lives beside the project (../shared/bench), outside any package: loaded from its path.
+REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "torch_ref.py")
+
+
+def load_reference():
+    spec = importlib.util.spec_from_file_location("torch_ref", REFERENCE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def swap_gate_order(W):
@@ -68,7 +76,8 @@ def torch_from_ours(reference_model, params):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m tools.paired_with_torch", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("data")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=3)
@@ -76,8 +85,7 @@ def main():
     p.add_argument("--lstm-biases", type=int, choices=(1, 2), default=2,
                    help="ours with PyTorch's two LSTM biases (default) or the book's one")
     args = p.parse_args()
-    sys.path.insert(0, REFERENCE)
-    import torch_ref
+    torch_ref = load_reference()
 
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
@@ -93,7 +101,7 @@ def main():
         ours_from_torch(ours.params, reference)
     else:
         torch_from_ours(reference, ours.params)
-    optimizer = Adam(config.lr)
+    stepper = SerialStepper(ours, Adam(config.lr), config)
     reference_params = list(reference.parameters())
     reference_optimizer = torch.optim.Adam(reference_params, lr=config.lr, betas=(0.9, 0.999), eps=1e-7)
     order_rng = np.random.RandomState(args.seed)   # torch_ref's batch order
@@ -102,10 +110,10 @@ def main():
         order = order_rng.permutation(len(x_train))
         for start in range(0, len(x_train) - batch + 1, batch):
             index = order[start:start + batch]
-            train_step(ours, optimizer, config, x_train[index], t_train[index])
+            stepper.step(x_train[index], t_train[index])
             torch_ref.train_step(reference, reference_optimizer, reference_params,
                                  torch.from_numpy(x_train[index]), torch.from_numpy(t_train[index]), config.max_grad)
-        ours_accuracy = decode.accuracy(ours, x_test, t_test)
+        ours_accuracy = greedy.accuracy(ours, x_test, t_test)
         torch_accuracy = torch_ref.evaluate(reference, torch.from_numpy(x_test), torch.from_numpy(t_test))
         print(f"epoch {epoch}: test accuracy ours {ours_accuracy:.4f}, torch {torch_accuracy:.4f}", flush=True)
 

@@ -1,7 +1,7 @@
 """Training time to 99% and 99.9% test accuracy on the book's split, over seeds, for our presets and
 for PyTorch (../shared/bench/torch_ref.py), one after another on the same machine.
 
-    python tools/time_to_accuracy.py ../shared/data/date.txt [--seeds 0,1,2,3,4] [--eval-every 25]
+    python -m tools.time_to_accuracy ../shared/data/date.txt [--seeds 0,1,2,3,4] [--eval-every 25]
 
 Each run trains from scratch and evaluates on the whole test split every --eval-every iterations;
 evaluation time is left out of the clock on both sides. A run that has not reached a target within
@@ -11,15 +11,12 @@ ends, then a table of medians. Heavy: about half an hour on 2 cores. Run it on a
 import argparse
 import os
 import re
-import statistics
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-from core import bench                       # noqa: E402  (after the path set-up)
-from core.config import preset                # noqa: E402
-from core.train import encode, prepare_data   # noqa: E402
+from core import bench
+from core.training.config import preset
+from core.training.loop import encode, prepare_data
 
 TORCH_REF = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "torch_ref.py")
 # its evaluation lines, inside an epoch and at an epoch's end, in the order printed
@@ -59,7 +56,8 @@ def median_shown(values):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(prog="python -m tools.time_to_accuracy", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("data")
     p.add_argument("--seeds", default="0,1,2,3,4")
     p.add_argument("--targets", default="0.99,0.999")

@@ -1,0 +1,202 @@
+"""Start and stop training processes for run directories (the UI's only way to train).
+
+A training run is a separate process, ``python -m core.train``, so it survives page reloads and closed
+tabs and never blocks the web server. One trainer at a time on the server (2 cores): a Start while
+another run goes joins a first-come, first-served queue (core.jobs.waiter waits its turn, then becomes
+the trainer). Queueing happens under a file lock, so two tabs pressing Start together queue in order.
+
+An uploaded data file belongs to its runs: start_queue writes a copy into each run directory under a
+fixed name (upload.txt; the user's file name is only recorded, never used as a path) and records its
+size and SHA-256 in the run's config, so no upload can overwrite another run's data or a run file.
+"""
+import datetime as dt
+import fcntl
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+from core.errors import UserError
+from core.jobs import queue
+from core.paths import PROJECT_ROOT
+from core.rundir import (ACTIVE_STATES, definition, listing, meta, read_status, write_status, written_pid,
+                         written_state)
+
+UPLOAD_FILE = definition.UPLOAD   # an upload's copy inside each of its run directories
+MAX_WAITING = 20   # requests waiting at once (a guard against one page flooding the server)
+_children = {}     # pid -> Popen, so finished children are reaped instead of lingering as zombies
+_exit_codes = {}   # pid -> exit status of the children reaped so far
+
+
+@contextmanager
+def _start_lock(root):
+    os.makedirs(root, exist_ok=True)
+    with open(os.path.join(root, ".start.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _reap():
+    for pid, child in list(_children.items()):
+        if child.poll() is not None:
+            _exit_codes[pid] = child.returncode
+            del _children[pid]
+
+
+def new_run_id(root, label="run"):
+    """A fresh, time-ordered directory name: 20261127-093000-label (a counter if that is taken)."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    run_id, n = f"{stamp}-{label}", 2
+    while any(name.startswith(run_id) for name in os.listdir(root)):
+        run_id, n = f"{stamp}-{n}-{label}", n + 1
+    return run_id
+
+
+def start(root, config, label=None, owner=None, max_per_owner=None, upload=None):
+    """Queue a training run in a new run directory under root; returns its path (see start_queue)."""
+    return start_queue(root, [(config, label or config.model)], owner, max_per_owner, upload=upload)[0]
+
+
+def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None):
+    """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
+
+    One trainer at a time on the server: the group's process (core.jobs.waiter) waits its turn in the
+    queue, then becomes the training process (same pid) and trains the group. Every run directory
+    exists (state "queued") before this returns, so other tabs see the whole queue at once; a Stop
+    on any run of the group stops its process and the runs that had not started.
+
+    owner: the hash of the visitor's token (core.rundir.meta.owner_hash), stored in each run's meta.json;
+    max_per_owner: how many groups (active or waiting) one owner may have; None means no limit.
+    upload: a validated core.data.server_files.Upload the runs train on; each run directory gets its own copy.
+    Raises UserError when the owner has reached the limit or the queue is full; nothing is left
+    behind when the start is refused or fails.
+    """
+    try:
+        with _start_lock(root):
+            return _start_locked(root, configs, owner, max_per_owner, max_waiting, upload)
+    except OSError as e:   # a read-only or full disk: one clear line, not a traceback
+        raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
+
+
+def _start_locked(root, configs, owner, max_per_owner, max_waiting, upload):
+    state = queue.queue_state(root)
+    groups = ([state["current"]] if state["current"] else []) + state["waiting"]
+    if owner and max_per_owner is not None:
+        mine = [g for g in groups if g.get("owner") == owner]
+        if len(mine) >= max_per_owner:
+            names = ", ".join(os.path.basename(g["runs"][0]) for g in mine)
+            raise UserError(f"you already have {len(mine)} training request(s) going or queued ({names}); "
+                            f"the limit is {max_per_owner} per visitor: stop one or wait for it to finish")
+    if len(state["waiting"]) >= max_waiting:
+        raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
+    stamp = new_run_id(root, "")
+    run_dirs = []
+    try:
+        for n, (config, label) in enumerate(configs, start=1):
+            suffix = f"{n}-{label}" if len(configs) > 1 else label
+            run_dir = os.path.abspath(os.path.join(root, f"{stamp}{suffix}"))
+            os.makedirs(run_dir)
+            run_dirs.append(run_dir)
+            if upload is not None:
+                config = replace(config, data=definition.keep_upload(run_dir, upload.content), data_name=upload.name,
+                                 data_size_bytes=len(upload.content), data_sha256=upload.sha256)
+            definition.write_request(run_dir, config)
+            if owner:
+                meta.update(run_dir, owner=owner)
+        return _launch(root, run_dirs, owner)
+    except BaseException:
+        for run_dir in run_dirs:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        raise
+
+
+def _launch(root, run_dirs, owner):
+    """Start the group's waiting process and write its ticket and queued statuses (which it waits for)."""
+    os.makedirs(queue.queue_dir(root), exist_ok=True)
+    seq = queue.next_seq(root)
+    ticket = queue.ticket_path(root, seq)
+    log = open(os.path.join(run_dirs[0], definition.LOG), "wb")
+    child = subprocess.Popen(
+        [sys.executable, "-m", "core.jobs.waiter", os.path.abspath(root), ticket, *run_dirs],
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)   # its own session: a Ctrl-C on the server does not kill the run
+    log.close()
+    _children[child.pid] = child
+    queued_at = time.time()
+    try:
+        # Written before the child may start, so the next Start (or another tab) already sees it.
+        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at)
+        for run_dir in run_dirs:   # the trainer waits for these (core.training.loop.wait_for_launcher)
+            write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0, queued_at=queued_at)
+    except BaseException:
+        child.kill()   # the caller removes the run directories: no process may train into them
+        child.wait()
+        queue.remove_ticket(ticket)
+        raise
+    return run_dirs
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    """What Stop did: stopped is True when a signal went to the run's training process."""
+    stopped: bool
+    message: str
+
+    def __bool__(self):
+        return self.stopped
+
+    def __str__(self):
+        return self.message
+
+
+def stop(run_dir):
+    """Ask a run's process to stop (SIGTERM): it finishes the current iteration and says "stopped".
+
+    Returns a StopOutcome saying what really happened (true only when the signal was sent). Runs of
+    the same process that are still waiting in its queue are marked stopped here too, so they read
+    right even if the signal lands before the process has set up its handler.
+    """
+    status = read_status(run_dir)   # a pid that is not this run's training process reads "failed"
+    pid = status.get("pid")
+    state = status.get("state")
+    if state not in ACTIVE_STATES:
+        return StopOutcome(False, f"Nothing to stop: the run is {state}"
+                                  + (" (its training process is gone)" if state == "failed" else "") + ".")
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return StopOutcome(False, "Nothing to stop: the training process had already ended.")
+    except PermissionError:
+        return StopOutcome(False, "Cannot stop it: the training process belongs to another user.")
+    cancelled = _cancel_queued_siblings(run_dir, pid)
+    return StopOutcome(True, "Stopping after the current iteration; finished epochs stay."
+                       + (f" {cancelled} queued run(s) cancelled." if cancelled else ""))
+
+
+def _cancel_queued_siblings(run_dir, pid):
+    cancelled = 0
+    root = os.path.dirname(os.path.abspath(run_dir))
+    for other in listing.run_dirs(root):
+        # as written, not read_status: the process may already be gone, which reads as "failed"
+        if written_pid(other) == pid and written_state(other) == "queued":
+            write_status(other, state="stopped", ended_at=time.time(), reason="stopped before it started")
+            cancelled += other != os.path.abspath(run_dir)
+    return cancelled
+
+
+def wait(run_dir, timeout=None):
+    """Wait for a run started by this process to exit (tests and scripts); returns its exit code."""
+    pid = written_pid(run_dir)   # as written: it may have ended
+    child = _children.get(pid)
+    if child is None:
+        return _exit_codes.get(pid)   # already reaped, or not started by this process (None)
+    code = child.wait(timeout)
+    _reap()
+    return code

@@ -1,0 +1,220 @@
+"""metrics.jsonl: a run's records, appended a line at a time by training, read incrementally.
+
+Each line is one JSON object with a "type":
+    loss        iteration (int), epoch (int), loss (float: the mean over the iterations since the
+                last loss record), train_time (float, seconds of training so far)
+    checkpoint  a checkpoint inside training: iteration, epoch, loss (recent mean), test_accuracy and
+                alignment (on the first test_examples test examples only), train_time, test_examples,
+                checkpoint (its name, "iter_0000400")
+    epoch       the end of an epoch: epoch, iteration, test_accuracy and alignment on the whole test
+                split (alignment None for data without date labels), train_time, epoch_time,
+                eval_time, checkpoint ("epoch_003")
+The training loop (core/training/loop.py) is the only writer (append_metric). read_since is the only
+reader: it parses the complete lines from a byte offset on, leaves a half-written last line for the
+next call and skips a line that is not a record of the right shape (types checked by record_ok).
+
+A page that re-read the whole file every 1.5 s paid for the whole run each time (2.3 s for 500,000
+records); a MetricsLog remembers its byte offset and keeps the loss series in growing NumPy arrays, so
+a refresh costs what was appended. A run's "best accuracy" everywhere is MetricsLog.best_accuracy:
+the best epoch record, scored on the whole test split (checkpoint records score a subset).
+"""
+import json
+import os
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+METRICS = "metrics.jsonl"
+_NUMBERS = ("loss", "test_accuracy", "train_time", "epoch_time", "eval_time")
+
+
+def append_metric(run_dir, record):
+    with open(os.path.join(run_dir, METRICS), "a", encoding="utf-8") as f:
+        f.write(json.dumps(record) + "\n")
+        f.flush()
+
+
+def record_ok(record):
+    """A record pages can use: an object whose known fields have the right types."""
+    if not isinstance(record, dict) or not isinstance(record.get("type", ""), str):
+        return False
+    for name in ("epoch", "iteration"):
+        if name in record and (isinstance(record[name], bool) or not isinstance(record[name], int)):
+            return False
+    for name in _NUMBERS + ("alignment",):
+        value = record.get(name)
+        if value is None and (name == "alignment" or name not in record):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+    return True
+
+
+def read_since(run_dir, offset):
+    """-> (records, new_offset): the usable records of the complete lines from byte offset on."""
+    try:
+        with open(os.path.join(run_dir, METRICS), "rb") as f:
+            f.seek(offset)
+            chunk = f.read()
+    except (FileNotFoundError, NotADirectoryError):
+        return [], 0
+    end = chunk.rfind(b"\n") + 1
+    lines = [line for line in chunk[:end].split(b"\n") if line.strip()]
+    try:   # all lines in one parse: one C call instead of one per line (a long run reads much faster)
+        records = json.loads(b"[" + b",".join(lines) + b"]")
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        records = [_parsed(line) for line in lines]   # a damaged line somewhere: skip just that one
+    return [r for r in records if record_ok(r)], offset + end
+
+
+def _parsed(line):
+    try:
+        return json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def read_metrics(run_dir):
+    """Every usable record of the file, in order (for scripts and tests; pages use a MetricsLog)."""
+    return read_since(run_dir, 0)[0]
+
+
+class _Column:
+    """A float64 array that grows by doubling, so appending n values costs O(n) overall."""
+
+    def __init__(self):
+        self._data, self._size = np.empty(1024), 0
+
+    def extend(self, values):
+        values = np.asarray(values, dtype=np.float64)
+        need = self._size + len(values)
+        if need > len(self._data):
+            grown = np.empty(max(need, 2 * len(self._data)))
+            grown[:self._size] = self._data[:self._size]
+            self._data = grown
+        self._data[self._size:need] = values
+        self._size = need
+
+    @property
+    def values(self):
+        return self._data[:self._size]   # a view: callers must not write into it
+
+
+class MetricsLog:
+    """Everything metrics.jsonl holds so far, brought up to date by update().
+
+    loss: arrays iteration, loss, train_time (one entry per loss record);
+    epochs: the epoch records (dicts), in order; other: any other record type (checkpoint records...).
+    """
+
+    def __init__(self, run_dir):
+        self.run_dir = run_dir
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self):
+        self.offset, self._inode = 0, None
+        self._iteration, self._loss, self._train_time = _Column(), _Column(), _Column()
+        self.epochs, self.other = [], []
+
+    def update(self):
+        """Parse what was appended since the last call; a replaced or truncated file is read anew."""
+        with self._lock:
+            try:
+                stat = os.stat(os.path.join(self.run_dir, METRICS))
+            except (FileNotFoundError, NotADirectoryError):
+                self._reset()
+                return self
+            if stat.st_ino != self._inode or stat.st_size < self.offset:
+                self._reset()
+                self._inode = stat.st_ino
+            if stat.st_size == self.offset:
+                return self
+            records, self.offset = read_since(self.run_dir, self.offset)
+            self._add(records)
+        return self
+
+    def _add(self, records):
+        iterations, losses, times = [], [], []
+        for r in records:
+            kind = r.get("type")
+            if kind == "loss":
+                try:
+                    row = float(r["iteration"]), float(r["loss"]), float(r.get("train_time", np.nan))
+                except (KeyError, TypeError, ValueError):
+                    continue   # a damaged record is skipped, not fatal
+                iterations.append(row[0])
+                losses.append(row[1])
+                times.append(row[2])
+            elif kind == "epoch":
+                self.epochs.append(r)
+            else:
+                self.other.append(r)
+        if losses:
+            self._iteration.extend(iterations)
+            self._loss.extend(losses)
+            self._train_time.extend(times)
+
+    @property
+    def iteration(self):
+        return self._iteration.values
+
+    @property
+    def loss(self):
+        return self._loss.values
+
+    @property
+    def train_time(self):
+        return self._train_time.values
+
+    def best_accuracy(self):
+        scores = [r["test_accuracy"] for r in self.epochs if isinstance(r.get("test_accuracy"), (int, float))]
+        return max(scores) if scores else None
+
+
+class MetricsCache:
+    """The MetricsLog of the most recently used runs (least recently used dropped beyond max_runs).
+
+    One per server (the UI keeps it in st.cache_resource), so several tabs watching one run parse
+    each appended line once between them.
+    """
+
+    def __init__(self, max_runs=64):
+        self.max_runs = max_runs
+        self._logs = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, run_dir):
+        key = os.path.abspath(run_dir)
+        with self._lock:
+            log = self._logs.pop(key, None) or MetricsLog(key)
+            self._logs[key] = log
+            while len(self._logs) > self.max_runs:
+                self._logs.popitem(last=False)
+        return log.update()
+
+
+def eta_seconds(log, status, window_s=20.0):
+    """Seconds left for a running run, from the recent iteration rate, or None when it cannot tell yet.
+
+    The rate is measured between loss records over the last window_s seconds of training time, so
+    it never includes the iterations before the first record, which carry the start-up cost (first
+    allocations, caches warming) that made the whole-run average 5x too high in the first seconds. Evaluation after each
+    epoch is added from the epochs measured so far.
+    """
+    total, iters_per_epoch = status.get("total_iters"), status.get("iters_per_epoch")
+    iterations, times = log.iteration, log.train_time
+    if not total or len(iterations) < 2 or np.isnan(times[-1]):
+        return None
+    recent = min(int(np.searchsorted(times, times[-1] - window_s)), len(iterations) - 2)
+    steps, seconds = iterations[-1] - iterations[recent], times[-1] - times[recent]
+    if steps <= 0 or not seconds > 0:
+        return None
+    done = iterations[-1]
+    eta = max(total - done, 0) * seconds / steps
+    eval_times = [r["eval_time"] for r in log.epochs if isinstance(r.get("eval_time"), (int, float))]
+    if eval_times and iters_per_epoch:
+        epochs_left = int(np.ceil(total / iters_per_epoch)) - len(log.epochs)
+        eta += max(epochs_left, 0) * float(np.mean(eval_times))
+    return float(eta)

@@ -1,0 +1,1 @@
+"""Measuring and data tools, run from the project root as python -m tools.NAME."""

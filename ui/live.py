@@ -1,0 +1,32 @@
+"""The live attention widget of the Train page: a probe date's attention at a run's newest weights."""
+import streamlit as st
+
+from core import viz
+from core.errors import UserError
+from ui import models, runs
+from ui.formatting import mark
+from ui.pickers import EXAMPLES
+from ui.plain import plain_error
+
+
+def live_attention(run_dir, key="train.probe"):
+    """The probe date's attention at the run's newest weights: the live snapshot while it trains,
+    else its latest checkpoint. Typed before or during training; every tab computes its own."""
+    text = st.text_input("Probe date", EXAMPLES[0], key=key, max_chars=100,
+                         help="Any date: its attention is redrawn from the newest weights every few seconds.")
+    try:
+        live_result = models.translate_live(run_dir, text)
+        if live_result is not None:
+            result, iteration = live_result
+            where = f"iteration {iteration:,} (live)"
+        else:
+            listing = runs.checkpoint_listing(run_dir)
+            if not listing:
+                st.caption("The heatmap appears with the first weights the run saves.")
+                return
+            result, where = models.translate(run_dir, listing[-1].name, text), listing[-1].label
+    except UserError as e:
+        plain_error(e)
+        return
+    st.plotly_chart(viz.attention_heatmap(result, title=f"{where}: {mark(result)}", compact=True),
+                    key=f"{key}.heatmap")

@@ -1,0 +1,74 @@
+"""The runs as every page sees them: one cached listing (core.rundir.listing), each run's metrics read
+incrementally and shared by every session, its checkpoints, and its curves.
+
+One RunIndex and one MetricsCache per server: a rerun of any page stats the run files instead of
+reading them, so a page costs about the same with 200 runs as with the demo alone.
+"""
+import os
+import re
+
+import streamlit as st
+
+from core import rundir
+from core.errors import UserError
+from core.rundir import checkpoints, listing
+from core.rundir.metrics import MetricsCache
+from core.viz import curves
+from ui.paths import DEMO_RUN, RUNS_ROOT
+
+# What "best accuracy" means wherever a page shows it (the listing's best_accuracy).
+BEST_ACCURACY_HELP = ("The best test accuracy at the end of an epoch, on the run's whole test split "
+                      "(checkpoints inside an epoch are scored on a 500-example subset and do not count).")
+QUEUED_NAME = re.compile(r"^(\d{8}-\d{6}-(?:\d+-)?)\d+-")   # <start stamp>-<n>-<model>: a queue's runs
+
+
+@st.cache_resource
+def _metrics_cache():
+    return MetricsCache(max_runs=64)
+
+
+@st.cache_resource
+def _run_index():
+    return listing.RunIndex(_metrics_cache())
+
+
+def metrics_log(run_dir):
+    """The run's metrics, read incrementally and shared by every session (core.rundir.metrics.MetricsLog)."""
+    return _metrics_cache().get(run_dir)
+
+
+def run_rows():
+    """Rows (core.rundir.listing) of the demo run and every run under RUNS_ROOT, newest first after the demo."""
+    index = _run_index()
+    demo = index.rows(DEMO_RUN) if os.path.isdir(DEMO_RUN) else []
+    others = [r for r in index.rows(RUNS_ROOT) if os.path.normpath(r["path"]) != os.path.normpath(DEMO_RUN)]
+    return demo + sorted(others, key=lambda r: r["started_at"] or 0, reverse=True)
+
+
+def checkpoint_listing(run_dir):
+    """The run's checkpoints in training order with their scores, from its shared metrics log."""
+    log = metrics_log(run_dir)
+    return checkpoints.list_checkpoints(run_dir, log.epochs + log.other)
+
+
+def queue_mates(run, everything):
+    """The run's path and those started in the same queue with it (the book's comparison, say)."""
+    match = QUEUED_NAME.match(run["run"])
+    if not match:
+        return [run["path"]]
+    return [r["path"] for r in everything if r["run"].startswith(match.group(1)) and QUEUED_NAME.match(r["run"])]
+
+
+def curve_series(run_dirs, names=None):
+    """A curves.Series per run that has a config (its loss, epoch and checkpoint records), for the
+    overlays of Train and Compare; a run whose config went bad is left out, not a broken page."""
+    found = []
+    for run_dir in run_dirs:
+        try:
+            config = rundir.read_config(run_dir)
+        except UserError:
+            continue
+        name = (names or {}).get(run_dir) or os.path.basename(run_dir)
+        found.append(curves.series_from_log(name, metrics_log(run_dir), config.batch_size,
+                                            rundir.read_status(run_dir).get("iters_per_epoch")))
+    return found
