@@ -15,4 +15,6 @@ pages = [
 ]
 page = st.navigation(pages)
 ui.resume_deep_link()
+for problem in ui.setting_problems():   # the host's settings, checked: one line each, every page
+    ui.plain_warning(problem)
 page.run()

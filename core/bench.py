@@ -23,7 +23,7 @@ import numpy as np
 
 from core.decoding import greedy
 from core.decoding.translation import translate
-from core.errors import run_cli
+from core.errors import OneLineParser, run_cli
 from core.model.optimizer import Adam
 from core.model.registry import build_model
 from core.rundir import live
@@ -84,8 +84,19 @@ def time_to_accuracy(config, data, targets, eval_every, max_seconds, log=print, 
         stepper.close()
 
 
+def accuracies(text):
+    """"0.99,0.999" -> [0.99, 0.999]: argparse's type for --time-to (each a number in (0, 1])."""
+    try:
+        values = [float(t) for t in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or not all(0 < v <= 1 for v in values):   # also refuses nan
+        raise argparse.ArgumentTypeError("expected test accuracies in (0, 1] separated by commas, e.g. 0.99,0.999")
+    return values
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m core.bench", description=__doc__,
+    p = OneLineParser(prog="python -m core.bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", help="book-format file (default: the built-in generator, 50,000 examples)")
     p.add_argument("--iters", type=int, default=40, help="timed training iterations")
@@ -93,7 +104,7 @@ def main(argv=None):
     p.add_argument("--preset", choices=sorted(PRESETS), default="book")
     p.add_argument("--workers", type=int, help="training processes sharing each batch; 0: one per core "
                                                "(default: the config's)")
-    p.add_argument("--time-to", type=lambda text: [float(t) for t in text.split(",")],
+    p.add_argument("--time-to", type=accuracies,
                    help="also train until these test accuracies, e.g. 0.99,0.999")
     p.add_argument("--seed", type=int, help="the run's seed (default: the preset's)")
     p.add_argument("--eval-every", type=int, default=25)

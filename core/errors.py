@@ -1,4 +1,6 @@
-"""The one exception type whose message is meant for the user, and the CLI wrapper that shows it."""
+"""The one exception type whose message is meant for the user, and what the commands show it with:
+the CLI wrapper and the argument parser, both one line on stderr and exit status 2."""
+import argparse
 import sys
 
 
@@ -16,3 +18,10 @@ def run_cli(main):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line on stderr and exit status 2, as every other error."""
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see --help)\n")

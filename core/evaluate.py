@@ -9,7 +9,7 @@ import sys
 from core import data, rundir
 from core.decoding import alignment
 from core.decoding.evaluation import evaluate
-from core.errors import run_cli
+from core.errors import OneLineParser, run_cli
 from core.rundir import checkpoints
 
 
@@ -44,7 +44,7 @@ def report(result):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m core.evaluate", description=__doc__,
+    p = OneLineParser(prog="python -m core.evaluate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run_dir")
     p.add_argument("--data", required=True, help="book-format file to evaluate on")

@@ -13,18 +13,14 @@ import sys
 
 from core import rundir
 from core.data import server_files
-from core.errors import UserError, run_cli
+from core.errors import OneLineParser, UserError, run_cli
 from core.model.registry import MODELS
 from core.training.config import LIMITS, PRESETS, TrainConfig, preset
 from core.training.loop import run_queue, train, wait_for_launcher
 from core.training.progress import ProgressBar
 
 
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a bad argument is one line on stderr and exit status 2, as every other error."""
-
-    def error(self, message):
-        self.exit(2, f"error: {message} (see --help)\n")
+QUEUE_NICENESS = 10   # a trainer started from the dashboard: interactive views stay fast while it trains
 
 
 def parse_args(argv=None):
@@ -64,6 +60,9 @@ def parse_args(argv=None):
                    help="save the checkpoints inside training at exactly these iterations instead")
     p.add_argument("--workers", type=int, help="processes sharing each batch; 0: one per core; 1: serial "
                                                f"(default {defaults.workers})")
+    p.add_argument("--max-minutes", type=float, help="stop the run (\"time cap\") after this much training")
+    p.add_argument("--max-checkpoint-mb", type=float,
+                   help="stop the run (\"disk cap\") rather than write checkpoints beyond this size")
     p.add_argument("--no-reverse", action="store_true", help="feed the input in reading order")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p.parse_args(argv)
@@ -120,6 +119,10 @@ def main(argv=None):
     bar = None if args.quiet else ProgressBar(sys.stderr)
     on_progress = bar.update if bar else None
     if args.queue:
+        missing = [d for d in args.queue if not os.path.isdir(d)]
+        if missing:
+            raise UserError(f"--queue: no run directory {missing[0]}")
+        os.nice(QUEUE_NICENESS)   # the dashboard's trainer yields to the pages (its workers inherit it)
         wait_for_launcher(args.queue)
         return 1 if run_queue(args.queue, should_stop, on_progress) else 0
     config = config_from_args(args)

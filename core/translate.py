@@ -9,7 +9,7 @@ import sys
 
 from core import rundir
 from core.decoding.translation import translate
-from core.errors import run_cli
+from core.errors import OneLineParser, run_cli
 from core.rundir import checkpoints
 
 SHADES = " .:-=+*#%@"
@@ -27,7 +27,7 @@ def text_heatmap(result):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog="python -m core.translate", description=__doc__,
+    p = OneLineParser(prog="python -m core.translate", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("run_dir")
     p.add_argument("text")

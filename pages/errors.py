@@ -4,9 +4,9 @@ import plotly.express as px
 import streamlit as st
 
 import ui
-from core import data
-from core.decoding import alignment, evaluation
+from core.decoding import alignment
 from core.errors import UserError
+from ui.evaluations import evaluated
 
 ui.require_router(__file__)
 st.title("Errors")
@@ -24,58 +24,15 @@ else:
     # size and mtime in the key: a replaced file is evaluated again, an unchanged one is not
     dataset_key = ("file", chosen.name, chosen.size, chosen.mtime_ns)
 
-
-@st.cache_resource
-def evaluations():
-    """Finished evaluations shared by all sessions: (run, checkpoint, its mtime, data) -> Evaluation.
-
-    A plain dict instead of a cached function, so the progress bar can be drawn while decoding.
-    """
-    return {}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def load_dataset(dataset_key):
-    """The examples, read once per file version (name, size, mtime in the key) for every checkpoint and
-    visitor: reading and labelling the book's 50,000 lines takes about 0.5 s."""
-    kind, arg = dataset_key[:2]
-    if kind == "generated":
-        return data.generated(arg, seed=2026)   # seed 2026 differs from every training default: unseen dates
-    return data.read_server_file(arg, ui.data_dirs())[2]
-
-
-def evaluate_with_progress(run_dir, checkpoint, dataset_key):
-    """Decode with a progress bar. Cancel reruns the page: Streamlit then interrupts this script at the
-    bar's next update (the on_progress call after a chunk), so decoding stops within one chunk."""
-    cancel = st.empty()
-    cancel.button("Cancel", key="errors.cancel", icon=":material/cancel:")
-    bar = st.progress(0.0, text="Reading the examples...")
-    try:
-        dataset = load_dataset(dataset_key)
-        model, vocab, config, lock = ui.load(run_dir, checkpoint)
-        with lock:
-            return evaluation.evaluate(model, vocab, config, dataset, checkpoint, on_progress=lambda done, total:
-                                     bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
-    finally:
-        bar.empty()
-        cancel.empty()
-
-
-store = evaluations()
-key = (run["path"], checkpoint, ui.checkpoint_mtime(run["path"], checkpoint), dataset_key)
-if key not in store:
-    if st.session_state.get("errors.cancel"):   # this rerun is the Cancel click: do not start again
-        st.info("Decoding cancelled.")
-        st.button("Evaluate", key="errors.again", icon=":material/play_arrow:")
-        st.stop()
-    try:
-        store[key] = evaluate_with_progress(run["path"], checkpoint, dataset_key)
-    except UserError as e:
-        ui.plain_error(e)
-        st.stop()
-    while len(store) > 8:
-        store.pop(next(iter(store)))   # the oldest
-result = store[key]
+try:
+    result = evaluated(run["path"], checkpoint, dataset_key)
+except UserError as e:
+    ui.plain_error(e)
+    st.stop()
+if result is None:
+    st.info("Decoding cancelled.")
+    st.button("Evaluate", key="errors.again", icon=":material/play_arrow:")
+    st.stop()
 
 mean_alignment, _ = alignment.mean_score(result.alignment)
 # fixed-width metrics in a wrapping row, as on the Attention page: never cut in a 900 px window

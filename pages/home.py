@@ -5,9 +5,9 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import jobs, rundir
-from core.errors import UserError
-from core.rundir import meta
+from core import rundir
+from ui.host import host_login
+from ui.run_editor import run_editor
 
 REFRESH_S = 2.0        # while a run trains or waits
 IDLE_REFRESH_S = 10.0  # otherwise: only to notice a new run
@@ -20,7 +20,7 @@ st.markdown(
     "written in plain NumPy, to turn dates like *Tuesday, November 22, 2016* into *2016-11-22*. "
     "Start a run and watch it learn, then type your own dates and see, character by character, "
     "where the decoder looks. Compare epochs and runs to see attention form as training goes on.")
-ui.host_login()
+host_login()
 me = ui.owner_hash()
 active_at_load = any(r["state"] in rundir.ACTIVE_STATES for r in ui.run_rows())
 
@@ -53,45 +53,12 @@ def open_in(page, key, run_dir):
     st.switch_page(page)
 
 
-def edit(row):
-    """Rename and note (the owner or the host), Stop for an active run, Delete with a confirmation."""
-    folder = row["run"]
-    with st.form(f"home.edit.{folder}", border=False):
-        name = st.text_input("Name", row["name"] if row["name"] != folder else "", max_chars=meta.MAX_NAME,
-                             key=f"home.name.{folder}", placeholder=folder)
-        note = st.text_area("Note", row["note"], max_chars=meta.MAX_NOTE, key=f"home.note.{folder}", height=80)
-        if st.form_submit_button("Save name and note", key=f"home.save.{folder}"):
-            try:
-                meta.rename(row["path"], name)
-                meta.set_note(row["path"], note)
-                st.toast("Saved.")
-            except UserError as e:
-                ui.plain_error(e)
-    if row["state"] in rundir.ACTIVE_STATES:
-        if st.button("Stop this run", key="home.stop", icon=":material/stop:"):
-            jobs.stop(row["path"])
-            st.toast("Stopping after the current iteration; finished epochs stay.")
-        st.caption("A run that trains or waits cannot be deleted: stop it first.")
-        return
-    with st.popover("Delete...", icon=":material/delete:"):
-        st.write("Delete this run and its checkpoints for good?")
-        st.text(row["name"])
-        if st.button("Delete it", type="primary", key="home.delete.confirm"):
-            try:
-                meta.delete(row["path"], ui.RUNS_ROOT)
-                st.session_state.pop("home.run", None)
-                st.toast(f"Deleted {folder}.")
-                st.rerun()
-            except UserError as e:
-                ui.plain_error(e)
-
-
 def manager(rows):
     by_path = {r["path"]: r for r in rows}
     if st.session_state.get("home.run") not in by_path:
         st.session_state.pop("home.run", None)
-    path = st.selectbox("Run", list(by_path), format_func=lambda p: f"{by_path[p]['name']} ({by_path[p]['state']})",
-                        key="home.run", help="Or click a row of the table")
+    label = lambda p: f"{ui.run_name(by_path[p])} ({by_path[p]['state']})"   # noqa: E731
+    path = st.selectbox("Run", list(by_path), format_func=label, key="home.run", help="Or click a row of the table")
     row = by_path[path]
     left, right = st.columns([2, 3])
     with left:
@@ -114,7 +81,7 @@ def manager(rows):
         if os.path.normpath(path) == os.path.normpath(ui.DEMO_RUN):
             st.caption("The demo run ships with the app: it cannot be renamed or deleted.")
         elif ui.can_manage(row):
-            edit(row)
+            run_editor(row)
         else:
             st.caption("Started by another visitor: only they or the host can change it.")
 

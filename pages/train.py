@@ -17,7 +17,7 @@ st.title("Train")
 me = ui.owner_hash()
 live_slot = st.container()    # the live view comes first, so it is in sight after Start
 queue = jobs.queue_state(ui.RUNS_ROOT)
-active = bool(queue["current"] or queue["waiting"])
+active = bool(queue["running"] or queue["waiting"])
 
 
 def my_group():
@@ -25,7 +25,7 @@ def my_group():
     watched = [d for d in st.session_state.get("train.watch", []) if os.path.isdir(d)]
     if watched:
         return watched
-    groups = ([queue["current"]] if queue["current"] else []) + queue["waiting"]
+    groups = queue["running"] + queue["waiting"]
     mine = [g for g in groups if g.get("owner") == me]
     return mine[0]["runs"] if mine else []
 
@@ -33,10 +33,9 @@ def my_group():
 def start(form):
     """Queue what the form asks for; the page then follows it (or says in one line why it cannot)."""
     try:
-        made, upload = requests(form)
-        limit = None if ui.is_host() else ui.max_runs_per_visitor()
-        st.session_state["train.watch"] = jobs.start_queue(ui.RUNS_ROOT, made, owner=me, max_per_owner=limit,
-                                                           upload=upload)
+        made, upload = requests(form)   # checks the class code and the host's caps
+        st.session_state["train.watch"] = jobs.start_queue(
+            ui.RUNS_ROOT, made, upload=upload, requester=ui.requester(), cores=ui.training_cores())
         st.rerun()   # the live view takes the top of the page, the form folds away
     except UserError as e:
         ui.plain_error(e)
@@ -54,7 +53,7 @@ if form.start or form.comparison:
 
 def live_view(group, watching_other):
     state = jobs.queue_state(ui.RUNS_ROOT)
-    if bool(state["current"] or state["waiting"]) != active:
+    if bool(state["running"] or state["waiting"]) != active:
         st.rerun()   # a run started or ended: the whole page adapts (form folded or open, refresh rate)
     if not group:
         st.info("No training run yet. Set one up below and press Start.")

@@ -9,8 +9,10 @@ from tests.test_browser import OUT, page, record, server  # noqa: F401  (pytest 
 LINES = 100_000   # enough that decoding lasts a few seconds even with the test's small model
 
 
-def decode_workers_of_streamlit():
-    """pids of decoding worker processes (core/decoding/worker_pool.py) whose parent is a streamlit server."""
+def decode_workers_of_streamlit(server):
+    """pids of decoding worker processes (core/decoding/worker_pool.py) whose parent is this test's
+    streamlit server (another server on the machine, a developer's, has workers of its own)."""
+    port = server.rsplit(":", 1)[1].encode()
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -20,7 +22,7 @@ def decode_workers_of_streamlit():
             with open(f"/proc/{pid}/stat") as f:
                 parent = f.read().rsplit(")", 1)[1].split()[1]
             with open(f"/proc/{parent}/cmdline", "rb") as f:
-                if b"streamlit" in f.read():
+                if b"streamlit" in (args := f.read()) and b"--server.port\0" + port + b"\0" in args:
                     found.append(int(pid))
         except OSError:
             continue   # ended meanwhile
@@ -36,16 +38,16 @@ def test_cancel_a_long_evaluation_then_run_it_again(server, page, data_folder):
     page.locator("[data-testid='stSidebarNavLink']", has_text="Errors").click()
     page.get_by_text("A data file on the server").click()   # its only file is picked: decoding starts
     page.wait_for_selector("text=Decoding", timeout=60000)
-    assert decode_workers_of_streamlit()   # 100,000 rows go to worker processes
+    assert decode_workers_of_streamlit(server)   # 100,000 rows go to worker processes
     page.screenshot(path=os.path.join(OUT, "errors-progress.png"))
     page.get_by_role("button", name="Cancel").click()
     page.wait_for_selector("text=Decoding cancelled.", timeout=30000)
     # A cancel ends the workers with it, within a chunk: Streamlit's fast reruns show the message from
     # a new script run while the cancelled one is still finishing its chunk, then it stops them.
     deadline = time.monotonic() + 30
-    while decode_workers_of_streamlit() and time.monotonic() < deadline:
+    while decode_workers_of_streamlit(server) and time.monotonic() < deadline:
         time.sleep(0.2)
-    assert decode_workers_of_streamlit() == []
+    assert decode_workers_of_streamlit(server) == []
 
     start = time.perf_counter()
     page.get_by_role("button", name="Evaluate").click()

@@ -119,3 +119,24 @@ def test_runs_saved_before_iteration_checkpoints_still_load(run_copy):
     assert [c.epoch for c in listing] == rundir.epochs(run_copy) and listing[0].label.startswith("epoch 1 - iteration")
     result = run_module("core.translate", run_copy, "2/10/93", check=True)
     assert f"(epoch {rundir.epochs(run_copy)[-1]};" in result.stdout
+
+
+@pytest.mark.parametrize("module, args, pattern", [
+    ("core.evaluate", ["RUN", "--data", "x", "--epoch", "abc"], "invalid int value"),
+    ("core.evaluate", ["RUN", "--data", "x", "--split", "bogus"], "invalid choice"),
+    ("core.evaluate", ["RUN", "--data", "x", "--epoch", "inf"], "invalid int value"),
+    ("core.translate", ["RUN"], "arguments are required: text"),
+    ("core.translate", ["RUN", "1/2/03", "--iteration", "1e9"], "invalid int value"),
+    ("core.bench", ["--time-to", "nan"], "test accuracies in \\(0, 1\\]"),
+    ("core.train", ["--queue", "/no/such/run"], "no run directory"),
+])
+def test_every_command_says_a_bad_argument_in_one_line(tiny_run, module, args, pattern):
+    """Issue 18: argparse's usage block, and a traceback after 10 s for a missing --queue directory."""
+    assert_clean_failure(run_module(module, *[tiny_run if a == "RUN" else a for a in args], timeout=60), pattern)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308", "-5", "lots"])
+def test_a_bad_data_size_limit_in_the_environment_is_one_line(tiny_run, value, monkeypatch):
+    monkeypatch.setenv("ATTENTION_LAB_MAX_DATA_MB", value)
+    result = run_module("core.evaluate", tiny_run, "--data", os.path.join(tiny_run, "config.json"), timeout=60)
+    assert_clean_failure(result, "ATTENTION_LAB_MAX_DATA_MB must be a number of megabytes")

@@ -1,6 +1,9 @@
-"""Training processes started for the UI: one at a time, even when two tabs press Start together."""
+"""Training processes started for the UI: queued in order, even when two tabs press Start together,
+and side by side while cores remain."""
 import os
 import threading
+import time
+from dataclasses import replace
 
 from core import jobs, rundir
 from core.errors import UserError
@@ -60,3 +63,40 @@ def test_stop_before_start_cancels_the_rest(tmp_path):
     run_queue([first], should_stop=lambda: True, on_progress=None)
     status = rundir.read_status(first)
     assert status["state"] == "stopped" and status["reason"] == "stopped before it started"
+
+
+def test_runs_train_side_by_side_while_cores_remain(tmp_path):
+    """A pool of 2 cores: two runs of one worker each train at once; a run that uses both cores waits
+    for both, and a run behind it waits its turn (first come, first served)."""
+    root = str(tmp_path / "runs")
+    one = replace(LONG_TINY, workers=1)
+    try:
+        first = jobs.start_queue(root, [(one, "a")], cores=2)[0]
+        second = jobs.start_queue(root, [(one, "b")], cores=2)[0]
+        assert wait_until(lambda: len(jobs.queue_state(root)["running"]) == 2)
+        assert {rundir.read_status(d)["state"] for d in (first, second)} <= {"queued", "running"}
+        both = jobs.start_queue(root, [(replace(LONG_TINY, workers=2), "c")], cores=2)[0]
+        behind = jobs.start_queue(root, [(one, "d")], cores=2)[0]
+        time.sleep(2)
+        state = jobs.queue_state(root)
+        assert [g["runs"] for g in state["waiting"]] == [[both], [behind]]   # no overtaking into a free core
+        assert [g["cores"] for g in state["running"]] == [1, 1]
+        jobs.stop(first)
+        jobs.wait(first, timeout=30)
+        time.sleep(1)
+        assert [g["runs"] for g in jobs.queue_state(root)["waiting"]][0] == [both]   # one core free: not enough
+        jobs.stop(second)
+        assert wait_until(lambda: [g["runs"] for g in jobs.queue_state(root)["running"]] == [[both]])
+    finally:
+        jobs.stop_all(root)
+        for run_dir in listing.run_dirs(root):
+            jobs.wait(run_dir, timeout=30)
+
+
+def wait_until(condition, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

@@ -1,25 +1,26 @@
-"""Models on the server: each checkpoint loaded once and shared by every session, and translations
-through them (core.decoding.translation underneath)."""
+"""Models on the server: each checkpoint loaded once and shared by every session (ui/shared.py), and
+translations through them (core.decoding.translation underneath)."""
 import os
 import threading
-
-import streamlit as st
 
 from core import rundir
 from core.decoding import translation
 from core.model.registry import build_model
 from core.rundir import checkpoints, live
+from ui.shared import SharedCache
+
+# The model keeps per-call state (LSTM buffers), and Streamlit runs sessions in threads: each entry
+# carries a lock that lets one translation at a time use it. The mtime in the key reloads a replaced file.
+_MODELS = SharedCache(max_entries=32)
+_LIVE_MODELS = SharedCache(max_entries=4)
 
 
-@st.cache_resource(max_entries=32, show_spinner="Loading checkpoint...")
 def _loaded(run_dir, checkpoint, mtime):
-    """(model, vocab, config, lock) for one checkpoint; mtime in the key reloads a replaced file.
-
-    The model keeps per-call state (LSTM buffers), and Streamlit runs sessions in threads: the lock
-    lets one translation at a time use it.
-    """
-    model, vocab, config, _ = rundir.load_model(run_dir, checkpoint)
-    return model, vocab, config, threading.Lock()
+    """(model, vocab, config, lock) for one checkpoint."""
+    def make():
+        model, vocab, config, _ = rundir.load_model(run_dir, checkpoint)
+        return model, vocab, config, threading.Lock()
+    return _MODELS.get_or_make((run_dir, checkpoint, mtime), make)
 
 
 def checkpoint_mtime(run_dir, checkpoint):
@@ -31,13 +32,14 @@ def load(run_dir, checkpoint):
     return _loaded(run_dir, checkpoint, checkpoint_mtime(run_dir, checkpoint))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def _live_model(run_dir, mtime):
     """(model, vocab, config, iteration, lock) from a training run's live snapshot (core.rundir.live)."""
-    config, vocab = rundir.read_config(run_dir), rundir.read_vocab(run_dir)
-    model = build_model(config, len(vocab.chars))
-    iteration = live.load_into(model.params, run_dir)
-    return model, vocab, config, iteration, threading.Lock()
+    def make():
+        config, vocab = rundir.read_config(run_dir), rundir.read_vocab(run_dir)
+        model = build_model(config, len(vocab.chars))
+        iteration = live.load_into(model.params, run_dir)
+        return model, vocab, config, iteration, threading.Lock()
+    return _LIVE_MODELS.get_or_make((run_dir, mtime), make)
 
 
 def translate_live(run_dir, text):
@@ -51,14 +53,14 @@ def translate_live(run_dir, text):
 
 
 def translate(run_dir, checkpoint, text):
-    """core.decoding.translation.translate through the cached model; raises UserError for bad text or a bad checkpoint."""
+    """core.decoding.translation.translate through the cached model; UserError for bad text or checkpoint."""
     model, vocab, config, lock = load(run_dir, checkpoint)
     with lock:
         return translation.translate(model, vocab, config, text)
 
 
 def translate_many(run_dir, checkpoint, texts):
-    """core.decoding.translation.translate_many through the cached model: per text a Translation or a UserError."""
+    """translation.translate_many through the cached model: per text a Translation or a UserError."""
     model, vocab, config, lock = load(run_dir, checkpoint)
     with lock:
         return translation.translate_many(model, vocab, config, texts)

@@ -14,9 +14,15 @@ def best_accuracy_text(row):
     return "" if row["best_accuracy"] is None else f"{100 * row['best_accuracy']:.2f}%"
 
 
+def run_name(row):
+    """A run's name, with its folder when it was renamed: folders are unique, names need not be (two
+    runs renamed alike, or a run renamed to another's folder, are still told apart)."""
+    return row["name"] if row["name"] == row["run"] else f"{row['name']} [{row['run']}]"
+
+
 def run_label(row):
     best = best_accuracy_text(row)
-    return f"{row['name']} ({row['state']}, {row['epochs']} epochs" + (f", best {best})" if best else ")")
+    return f"{run_name(row)} ({row['state']}, {row['epochs']} epochs" + (f", best {best})" if best else ")")
 
 
 def run_picker(key, label="Run", only_with_checkpoints=True, container=None):

@@ -1,13 +1,12 @@
 """The runs as every page sees them: one cached listing (core.rundir.listing), each run's metrics read
 incrementally and shared by every session, its checkpoints, and its curves.
 
-One RunIndex and one MetricsCache per server: a rerun of any page stats the run files instead of
+One RunIndex and one MetricsCache per server process: a rerun of any page stats the run files instead of
 reading them, so a page costs about the same with 200 runs as with the demo alone.
 """
 import os
 import re
 
-import streamlit as st
 
 from core import rundir
 from core.errors import UserError
@@ -22,14 +21,19 @@ BEST_ACCURACY_HELP = ("The best test accuracy at the end of an epoch, on the run
 QUEUED_NAME = re.compile(r"^(\d{8}-\d{6}-(?:\d+-)?)\d+-")   # <start stamp>-<n>-<model>: a queue's runs
 
 
-@st.cache_resource
+# One of each per server process, as module globals rather than st.cache_resource: a visitor's
+# "clear cache" message empties Streamlit's caches, and must not make every page re-read every run.
+# Room for every run a class makes: a run dropped from the metrics cache is read whole when next listed.
+_METRICS = MetricsCache(max_runs=1000)
+_INDEX = listing.RunIndex(_METRICS)
+
+
 def _metrics_cache():
-    return MetricsCache(max_runs=64)
+    return _METRICS
 
 
-@st.cache_resource
 def _run_index():
-    return listing.RunIndex(_metrics_cache())
+    return _INDEX
 
 
 def metrics_log(run_dir):
@@ -39,10 +43,10 @@ def metrics_log(run_dir):
 
 def run_rows():
     """Rows (core.rundir.listing) of the demo run and every run under RUNS_ROOT, newest first after the demo."""
-    index = _run_index()
-    demo = index.rows(DEMO_RUN) if os.path.isdir(DEMO_RUN) else []
-    others = [r for r in index.rows(RUNS_ROOT) if os.path.normpath(r["path"]) != os.path.normpath(DEMO_RUN)]
-    return demo + sorted(others, key=lambda r: r["started_at"] or 0, reverse=True)
+    rows = _run_index().rows(DEMO_RUN, RUNS_ROOT)   # one call: the index keeps the rows of both roots
+    demo = [r for r in rows if os.path.normpath(r["path"]) == os.path.normpath(DEMO_RUN)]
+    others = [r for r in rows if os.path.normpath(r["path"]) != os.path.normpath(DEMO_RUN)]
+    return demo[:1] + sorted(others, key=lambda r: r["started_at"] or 0, reverse=True)
 
 
 def checkpoint_listing(run_dir):

@@ -25,13 +25,12 @@ def whose(group, me):
 
 
 def queue_panel(state, group, me):
-    """Where the server's trainer is: what trains now and who waits, with this browser's place."""
-    if not (state["current"] or state["waiting"]):
+    """Where the server's trainer is: what trains now (several runs at once where cores allow) and who
+    waits, with this browser's place."""
+    if not (state["running"] or state["waiting"]):
         return
-    lines = []
-    if state["current"]:
-        lines.append(f"Training now: {', '.join(map(display_name, state['current']['runs']))} "
-                     f"({whose(state['current'], me)})")
+    lines = [f"Training now: {', '.join(map(display_name, g['runs']))} ({whose(g, me)}, {g.get('cores', '?')} "
+             f"core(s))" for g in state["running"]]
     for place, waiting in enumerate(state["waiting"], start=1):
         lines.append(f"{place}. waiting: {', '.join(map(display_name, waiting['runs']))} ({whose(waiting, me)})")
     place = next((n for n, g in enumerate(state["waiting"], start=1) if set(g["runs"]) & set(group)), None)

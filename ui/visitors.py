@@ -1,11 +1,14 @@
-"""Who is visiting: this browser's owner token (a cookie), the host's login, and who may manage a run.
-See the README's "A class on one server"."""
+"""Who is visiting: this browser's owner token (a cookie), its address, what it may start and manage.
+See the README's "A class on one server"; the host's login is ui/host.py."""
+import hashlib
 import hmac
 import secrets
 
 import streamlit as st
 
+from core import jobs
 from core.rundir import meta
+from ui import settings
 
 OWNER_COOKIE = "attention_lab_owner"
 _TOKEN_CHARS = set("0123456789abcdef")
@@ -40,51 +43,35 @@ def owner_hash():
     return meta.owner_hash(owner_token())
 
 
-def _secret(name, default=None):
-    try:
-        return st.secrets.get(name, default)
-    except Exception:   # no secrets.toml at all: Streamlit raises instead of returning the default
-        return default
+def client_hash():
+    """A hash of the client's address, or None on this machine (Streamlit reports no address there).
+
+    Counted beside the token because a person can make new tokens at will (no cookie, private windows,
+    a script); the address is harder to change. A class behind one router shares an address: the host
+    raises max_runs_per_address then, or sets a class code (README).
+    """
+    address = st.context.ip_address
+    return hashlib.sha256(f"attention-lab:{address}".encode("utf-8")).hexdigest() if address else None
 
 
-def host_password():
-    return _secret("host_password") or None
+def requester():
+    """Who presses Start, with the host's limits (none for the host) -> core.jobs.Requester."""
+    if is_host():
+        return jobs.Requester(owner=owner_hash())
+    return jobs.Requester(owner=owner_hash(), client=client_hash(),
+                          max_per_owner=int(settings.number("max_runs_per_visitor")),
+                          max_per_client=int(settings.number("max_runs_per_address")),
+                          starts_per_minute=int(settings.number("starts_per_minute")))
 
 
-def max_runs_per_visitor():
-    """How many training requests (a single run or a queued comparison) a visitor may have going or
-    waiting at once: secrets `max_runs_per_visitor` (default 1); the host has no limit."""
-    try:
-        return max(1, int(_secret("max_runs_per_visitor", 1)))
-    except (TypeError, ValueError):
-        return 1
+def class_code_accepted(typed):
+    """Start needs the class code when the host set one (secrets `class_code`); the host needs none."""
+    code = settings.text("class_code")
+    return code is None or is_host() or hmac.compare_digest(str(typed).encode("utf-8"), code.encode("utf-8"))
 
 
 def is_host():
-    return bool(st.session_state.get("ui.host")) and host_password() is not None
-
-
-def host_login():
-    """A sidebar box where the host types the password from secrets (`host_password`) to manage every run."""
-    password = host_password()
-    with st.sidebar.expander("Host", icon=":material/admin_panel_settings:"):
-        if password is None:
-            st.caption("No host password is set (`host_password` in `.streamlit/secrets.toml`): runs started "
-                       "from the command line can be managed by everyone, others only by the browser that "
-                       "started them.")
-            return
-        if is_host():
-            st.caption("You manage every run.")
-            if st.button("Log out", key="ui.host.logout"):
-                st.session_state["ui.host"] = False
-                st.rerun()
-            return
-        typed = st.text_input("Host password", type="password", key="ui.host.password")
-        if typed:
-            if hmac.compare_digest(typed.encode("utf-8"), str(password).encode("utf-8")):
-                st.session_state["ui.host"] = True
-                st.rerun()
-            st.error("Wrong password.")
+    return bool(st.session_state.get("ui.host")) and settings.text("host_password") is not None
 
 
 def can_manage(row_or_dir):
@@ -98,4 +85,4 @@ def can_manage(row_or_dir):
     owner = row_or_dir.get("owner") if isinstance(row_or_dir, dict) else meta.owner(row_or_dir)
     if owner:
         return owner == owner_hash()
-    return host_password() is None
+    return settings.text("host_password") is None

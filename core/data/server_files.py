@@ -14,6 +14,7 @@ machine there; the size cap still applies.
 """
 import errno
 import hashlib
+import math
 import os
 import stat
 import unicodedata
@@ -27,14 +28,20 @@ DEFAULT_MAX_MB = 10
 MAX_NAME_CHARS = 80   # an upload's name is shown, never used as a path; longer names are cut
 
 
+MAX_MAX_MB = 10_000   # the setting's own ceiling: a cap of more than 10 GB is a typo, not a cap
+
+
 def max_bytes():
-    """The size cap in bytes (ATTENTION_LAB_MAX_DATA_MB, default 10 MB)."""
+    """The size cap in bytes (ATTENTION_LAB_MAX_DATA_MB, default 10 MB); a value that is not a number
+    from 0.001 to 10,000 is a UserError in one line, whoever reads it (the app, the command line)."""
     raw = os.environ.get(MAX_MB_ENV, "").strip()
     try:
         mb = float(raw) if raw else DEFAULT_MAX_MB
     except ValueError:
-        mb = DEFAULT_MAX_MB
-    return int(max(mb, 0.001) * 1024 * 1024)
+        mb = math.nan
+    if not 0.001 <= mb <= MAX_MAX_MB:   # also refuses nan and inf
+        raise UserError(f"{MAX_MB_ENV} must be a number of megabytes from 0.001 to {MAX_MAX_MB:,}")
+    return int(mb * 1024 * 1024)
 
 
 def allowed_dirs(artifacts_root):

@@ -15,6 +15,7 @@ when its socket closes, so none outlives this process. When a call fails or is i
 stops a script by raising an exception from inside on_progress), its workers are killed before the
 exception goes on: a cancelled decoding leaves no process behind and no stale result in a pipe.
 """
+import os
 import threading
 import traceback
 from multiprocessing.connection import wait
@@ -29,6 +30,7 @@ from core.worker_processes import Workers, default_count, receive, worker_connec
 # decode in 0.97 s in chunks of 500, 1.23 s in chunks of 2,500. Fewer than two chunks stay in this
 # process: there is nothing to share out.
 CHUNK = 500
+NICENESS = 5
 
 
 def generate(params, xs, start_id, length, on_progress=None, workers=None, chunk=CHUNK):
@@ -114,6 +116,7 @@ def worker_main(fd):
     """A worker's life: keep the parameters it is sent, decode each chunk with the latest, until
     end-of-file."""
     connection = worker_connection(fd)
+    os.nice(NICENESS)   # long evaluations yield the cores to the web server's interactive work
     params = None
     try:
         while True:

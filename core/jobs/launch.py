@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from core.errors import UserError
 from core.jobs import queue
 from core.paths import PROJECT_ROOT
+from core.training.steppers import resolve_workers
 from core.rundir import (ACTIVE_STATES, definition, listing, meta, read_status, write_status, written_pid,
                          written_state)
 
@@ -59,12 +60,30 @@ def new_run_id(root, label="run"):
     return run_id
 
 
+@dataclass(frozen=True)
+class Requester:
+    """Who asks for training, and the host's limits on them (README, "A class on one server").
+
+    owner: the hash of the browser's token (core.rundir.meta.owner_hash), stored in each run's meta.json;
+    client: a hash of the client's address (None for this machine), so that a person who makes new
+    sessions (no cookie, private windows, a script) still counts as one; max_per_owner and
+    max_per_client: groups going or waiting at once; starts_per_minute: new groups per client and
+    minute. None means no limit (the host, the command line).
+    """
+    owner: str | None = None
+    client: str | None = None
+    max_per_owner: int | None = None
+    max_per_client: int | None = None
+    starts_per_minute: int | None = None
+
+
 def start(root, config, label=None, owner=None, max_per_owner=None, upload=None):
     """Queue a training run in a new run directory under root; returns its path (see start_queue)."""
     return start_queue(root, [(config, label or config.model)], owner, max_per_owner, upload=upload)[0]
 
 
-def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None):
+def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None,
+                requester=None, cores=None):
     """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
 
     One trainer at a time on the server: the group's process (core.jobs.waiter) waits its turn in the
@@ -72,30 +91,47 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
     exists (state "queued") before this returns, so other tabs see the whole queue at once; a Stop
     on any run of the group stops its process and the runs that had not started.
 
-    owner: the hash of the visitor's token (core.rundir.meta.owner_hash), stored in each run's meta.json;
-    max_per_owner: how many groups (active or waiting) one owner may have; None means no limit.
+    requester: a Requester (or owner and max_per_owner alone, as the command line and tests give them).
+    cores: the pool the queue fills (the host's setting; default: every core). The group reserves as
+    many as its runs use worker processes (core/jobs/queue.py).
     upload: a validated core.data.server_files.Upload the runs train on; each run directory gets its own copy.
-    Raises UserError when the owner has reached the limit or the queue is full; nothing is left
-    behind when the start is refused or fails.
+    Raises UserError when a limit is reached or the queue is full; nothing is left behind when the
+    start is refused or fails.
     """
+    requester = requester or Requester(owner=owner, max_per_owner=max_per_owner)
     try:
         with _start_lock(root):
-            return _start_locked(root, configs, owner, max_per_owner, max_waiting, upload)
+            os.makedirs(queue.queue_dir(root), exist_ok=True)
+            queue.set_pool_size(root, cores or queue.default_cores())
+            return _start_locked(root, configs, requester, max_waiting, upload)
     except OSError as e:   # a read-only or full disk: one clear line, not a traceback
         raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
 
 
-def _start_locked(root, configs, owner, max_per_owner, max_waiting, upload):
+def _check_limits(root, requester, max_waiting):
+    """UserError when the requester may not queue another group now (called under the start lock)."""
     state = queue.queue_state(root)
-    groups = ([state["current"]] if state["current"] else []) + state["waiting"]
-    if owner and max_per_owner is not None:
-        mine = [g for g in groups if g.get("owner") == owner]
-        if len(mine) >= max_per_owner:
-            names = ", ".join(os.path.basename(g["runs"][0]) for g in mine)
-            raise UserError(f"you already have {len(mine)} training request(s) going or queued ({names}); "
-                            f"the limit is {max_per_owner} per visitor: stop one or wait for it to finish")
+    groups = state["running"] + state["waiting"]
+    for field, limit, whom in (("owner", requester.max_per_owner, "visitor"),
+                               ("client", requester.max_per_client, "address")):
+        value = getattr(requester, field)
+        if value and limit is not None:
+            mine = [g for g in groups if g.get(field) == value]
+            if len(mine) >= limit:
+                names = ", ".join(os.path.basename(g["runs"][0]) for g in mine)
+                raise UserError(f"you already have {len(mine)} training request(s) going or queued ({names}); "
+                                f"the limit is {limit} per {whom}: stop one or wait for it to finish")
+    if requester.client and requester.starts_per_minute is not None:
+        if queue.recent_starts(root, requester.client) >= requester.starts_per_minute:
+            raise UserError(f"at most {requester.starts_per_minute} new training requests a minute from one "
+                            f"address: try again in a minute")
     if len(state["waiting"]) >= max_waiting:
         raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
+
+
+def _start_locked(root, configs, requester, max_waiting, upload):
+    _check_limits(root, requester, max_waiting)
+    owner = requester.owner
     stamp = new_run_id(root, "")
     run_dirs = []
     try:
@@ -110,14 +146,18 @@ def _start_locked(root, configs, owner, max_per_owner, max_waiting, upload):
             definition.write_request(run_dir, config)
             if owner:
                 meta.update(run_dir, owner=owner)
-        return _launch(root, run_dirs, owner)
+        need = max(resolve_workers(config) for config, _ in configs)
+        launched = _launch(root, run_dirs, owner, requester.client, min(need, queue.pool_size(root)))
+        if requester.client:
+            queue.note_start(root, requester.client)
+        return launched
     except BaseException:
         for run_dir in run_dirs:
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
 
 
-def _launch(root, run_dirs, owner):
+def _launch(root, run_dirs, owner, client=None, cores=1):
     """Start the group's waiting process and write its ticket and queued statuses (which it waits for)."""
     os.makedirs(queue.queue_dir(root), exist_ok=True)
     seq = queue.next_seq(root)
@@ -132,7 +172,7 @@ def _launch(root, run_dirs, owner):
     queued_at = time.time()
     try:
         # Written before the child may start, so the next Start (or another tab) already sees it.
-        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at)
+        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at, client, cores)
         for run_dir in run_dirs:   # the trainer waits for these (core.training.loop.wait_for_launcher)
             write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0, queued_at=queued_at)
     except BaseException:
@@ -178,6 +218,18 @@ def stop(run_dir):
     cancelled = _cancel_queued_siblings(run_dir, pid)
     return StopOutcome(True, "Stopping after the current iteration; finished epochs stay."
                        + (f" {cancelled} queued run(s) cancelled." if cancelled else ""))
+
+
+def stop_all(root, owner=None):
+    """Stop every group in the queue (training or waiting), or only those of one owner: the host's
+    one action against a visitor who floods the trainer. Returns how many groups were stopped."""
+    state = queue.queue_state(root)
+    groups = state["running"] + state["waiting"]
+    stopped = 0
+    for group in groups:
+        if (owner is None or group.get("owner") == owner) and group.get("runs"):
+            stopped += bool(stop(group["runs"][0]))
+    return stopped
 
 
 def _cancel_queued_siblings(run_dir, pid):

@@ -1,32 +1,75 @@
-"""The training queue's files: who trains now and who waits, in arrival order.
+"""The training queue's files: who trains now and who waits, in arrival order, and the cores.
+
+Several groups train at once while cores remain: each group reserves as many of the pool's cores as
+its runs use worker processes (a run with one worker per core takes the whole pool: one at a time on
+a 2-core server; runs of one worker each: two at once). The head of the line starts as soon as its
+cores are free; the others keep their places (first come, first served, no overtaking).
 
 The queue lives in ROOT/.queue (ROOT: the runs folder):
-    wait-<seq>.json   one ticket per waiting group: {"seq": int, "pid": int (its waiting process),
-                      "runs": [run directory, ...], "owner": str or None, "queued_at": float};
-                      written by core.jobs.launch at Start
-    current.json      the ticket of the group that holds the trainer lock (written by the waiter
-                      when its turn comes: promote)
-    .trainer.lock     an flock held by the training process for as long as it lives
-    seq               the ticket counter
+    wait-<seq>.json     one ticket per waiting group: {"seq": int, "pid": int (its waiting process),
+                        "runs": [run directory, ...], "owner": str or None, "queued_at": float,
+                        "client": str or None (a hash of the client's address), "cores": int};
+                        written by core.jobs.launch at Start
+    running-<seq>.json  the same ticket once its group trains (the waiter moves it: promote)
+    core-<k>.lock       one flock per core of the pool, held by the training process that reserved it
+                        for as long as it lives
+    cores.json          {"cores": the pool's size}, the host's setting, written at each Start
+    seq                 the ticket counter
+    starts.json         recent starts per client address, for the rate limit
 A process killed at any moment leaves nothing stuck: a ticket whose process is gone is dropped by the
-next reader, and the trainer lock is an flock, released by the kernel when its holder dies.
+next reader, and a core's flock is released by the kernel when its holder dies. (current.json and
+.trainer.lock are the one-trainer queue of the version before 2026-12-02; current.json is still read.)
 """
+import fcntl
 import os
+import time
 
 from core.errors import UserError
 from core.rundir import is_training_process, read_json, write_json_atomic
 
 QUEUE_DIR = ".queue"
+CORES = "cores.json"     # {"cores": how many cores the queue may fill at once}
+STARTS = "starts.json"   # {client hash: [Unix times of its recent starts]}, for the rate limit
 
-
-# and the trainer lock is an flock, released by the kernel when its holder dies.
 
 def queue_dir(root):
     return os.path.join(root, QUEUE_DIR)
 
 
-def trainer_lock_path(root):
-    return os.path.join(queue_dir(root), ".trainer.lock")
+def pool_size(root):
+    """The cores the queue may fill (cores.json, written at each Start from the host's setting)."""
+    try:
+        cores = read_json(os.path.join(queue_dir(root), CORES)).get("cores")
+    except (UserError, AttributeError):
+        cores = None
+    return cores if isinstance(cores, int) and not isinstance(cores, bool) and cores > 0 else default_cores()
+
+
+def default_cores():
+    return os.cpu_count() or 1
+
+
+def set_pool_size(root, cores):
+    write_json_atomic(os.path.join(queue_dir(root), CORES), {"cores": int(cores)})
+
+
+def reserve_cores(root, need):
+    """Open, flock-locked files for `need` of the pool's cores, or None when fewer are free (nothing
+    held then). A lock is released by the kernel when its holder ends, however it ends."""
+    held = []
+    for core in range(pool_size(root)):
+        lock = open(os.path.join(queue_dir(root), f"core-{core}.lock"), "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        held.append(lock)
+        if len(held) >= need:
+            return held
+    for lock in held:
+        lock.close()   # closing releases the flock
+    return None
 
 
 def next_seq(root):
@@ -78,35 +121,68 @@ def waiting_groups(root):
     return groups
 
 
-def current_group(root):
-    """The group training now (its process holds the trainer lock), or None."""
-    group = read_group(os.path.join(queue_dir(root), "current.json"))
-    if group and _is_queue_process(group):
-        return group
-    return None
+def running_groups(root):
+    """The groups training now (each holds its cores' locks), in the order they were queued.
+    current.json is where the version before 2026-12-02 put its one trainer's ticket."""
+    folder = queue_dir(root)
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.startswith("running-") and n.endswith(".json"))
+    except FileNotFoundError:
+        return []
+    groups = [read_group(os.path.join(folder, name)) for name in names + ["current.json"]]
+    return [g for g in groups if g and _is_queue_process(g)]
 
 
 def queue_state(root):
-    """{"current": group or None, "waiting": [group, ...]}; a group: pid, runs, owner, queued_at.
+    """{"running": [group, ...], "waiting": [group, ...], "current": the first running group or None};
+    a group: pid, runs, owner, client, cores, queued_at.
 
     Reads only the queue folder and its few files: its cost does not grow with the number of runs.
     """
-    return {"current": current_group(root), "waiting": waiting_groups(root)}
+    running = running_groups(root)
+    return {"running": running, "current": running[0] if running else None, "waiting": waiting_groups(root)}
 
 
 def ticket_path(root, seq):
     return os.path.join(queue_dir(root), f"wait-{seq:012d}.json")
 
 
-def write_ticket(ticket, seq, pid, runs, owner, queued_at):
+def write_ticket(ticket, seq, pid, runs, owner, queued_at, client=None, cores=1):
     """A waiting group's ticket (the launcher writes it right after starting its waiting process)."""
-    write_json_atomic(ticket, {"seq": seq, "pid": pid, "runs": runs, "owner": owner, "queued_at": queued_at})
+    write_json_atomic(ticket, {"seq": seq, "pid": pid, "runs": runs, "owner": owner, "queued_at": queued_at,
+                               "client": client, "cores": cores})
+
+
+def recent_starts(root, client, window_s=60.0):
+    """How many groups a client address queued in the last window_s seconds (under the start lock)."""
+    now = time.time()
+    return sum(1 for t in _starts(root).get(client, []) if now - t < window_s)
+
+
+def note_start(root, client, window_s=60.0):
+    """Remember a client's start (under the start lock); older entries are dropped."""
+    now = time.time()
+    starts = {c: [t for t in times if now - t < window_s] for c, times in _starts(root).items()}
+    starts[client] = starts.get(client, []) + [now]
+    write_json_atomic(os.path.join(queue_dir(root), STARTS), {c: t for c, t in starts.items() if t})
+
+
+def _starts(root):
+    try:
+        starts = read_json(os.path.join(queue_dir(root), STARTS))
+    except UserError:
+        return {}
+    if not isinstance(starts, dict):
+        return {}
+    return {c: [t for t in times if isinstance(t, (int, float))] for c, times in starts.items()
+            if isinstance(times, list)}
 
 
 def promote(root, ticket):
-    """Called by a waiting process that got the trainer lock: its ticket becomes current.json."""
+    """Called by a waiting process that got its cores: its ticket becomes running-<seq>.json."""
     group = read_group(ticket)
-    write_json_atomic(os.path.join(queue_dir(root), "current.json"), group)
+    name = os.path.basename(ticket).replace("wait-", "running-", 1)
+    write_json_atomic(os.path.join(queue_dir(root), name), group)
     remove_ticket(ticket)
 
 

@@ -62,13 +62,16 @@ def _row(run_dir, metrics):
         read_vocab(run_dir)   # a run with checkpoints needs its vocabulary to be loadable
     if status["state"] not in ACTIVE_STATES:
         clean_tmp(run_dir)   # leftovers of an interrupted write; nobody writes this run now
+    log = metrics.get(run_dir)
+    if log.problem:
+        raise UserError(log.problem)
     folder = os.path.basename(os.path.normpath(run_dir))
     about = meta.read(run_dir)
     return {
         "run": folder, "path": run_dir, "name": about.get("name") or folder, "note": about.get("note", ""),
         "owner": about.get("owner"), "state": status["state"], "reason": status.get("reason"),
         "epochs": len(checkpoints.epochs(run_dir)), "planned_epochs": config.epochs,
-        "best_accuracy": metrics.get(run_dir).best_accuracy(),
+        "best_accuracy": log.best_accuracy(),
         "started_at": status.get("started_at") or status.get("queued_at"), "ended_at": status.get("ended_at"),
         "model": config.model + ("-bi" if config.bidirectional else ""), "hidden": config.hidden_size,
         "lr": config.lr, "batch": config.batch_size, "seed": config.seed,
@@ -78,9 +81,10 @@ def _row(run_dir, metrics):
 
 
 def run_dirs(root):
-    """The run directories directly under root, in folder order."""
+    """The run directories directly under root, in folder order. Hidden folders are not runs: the
+    queue's (.queue) and a run being deleted (renamed to .deleted-..., see meta.delete)."""
     try:
-        names = sorted(os.listdir(root))
+        names = sorted(n for n in os.listdir(root) if not n.startswith("."))
     except OSError:
         return []
     return [os.path.join(root, name) for name in names if is_run_dir(os.path.join(root, name))]
@@ -112,12 +116,15 @@ class RunIndex:
 
     def rows(self, *roots):
         """Rows of every run directly under the roots (or a root that is itself a run), in folder order."""
-        found, seen = [], set()
+        found, seen, scanned = [], set(), set()
         for root in roots:
-            for run_dir in [root] if is_run_dir(root) else run_dirs(root):
+            candidates = [root] if is_run_dir(root) else run_dirs(root)
+            scanned.add(os.path.normpath(root))
+            for run_dir in candidates:
                 seen.add(run_dir)
                 found.append(self.row(run_dir))
-        with self._lock:
-            for gone in set(self._rows) - seen:
+        with self._lock:   # forget the runs gone from the roots scanned (a deleted run); keep the others
+            for gone in [d for d in self._rows if d not in seen and (os.path.normpath(d) in scanned
+                         or os.path.normpath(os.path.dirname(d)) in scanned)]:
                 del self._rows[gone]
         return found

@@ -5,13 +5,15 @@ the pages show. "owner" is the SHA-256 of the token of the browser that started 
 token itself), so a visitor can manage their own runs and no one else's (see the README's "A class on
 one server"). meta.json is replaced atomically, like status.json.
 """
+import errno
 import hashlib
 import os
 import shutil
+import uuid
 
 from core.errors import UserError
 from core.rundir.definition import is_run_dir
-from core.rundir.files import read_json, write_json_atomic
+from core.rundir.files import read_json, run_lock, write_json_atomic
 from core.rundir.status import ACTIVE_STATES, read_status
 
 META = "meta.json"
@@ -29,9 +31,17 @@ def read(run_dir):
 
 
 def update(run_dir, **changes):
-    meta = read(run_dir)
-    meta.update(changes)
-    write_json_atomic(os.path.join(run_dir, META), meta)
+    """Merge changes into meta.json under the run's lock; UserError (one line, nothing changed) when
+    the run is gone (deleted meanwhile) or the disk is full."""
+    try:
+        with run_lock(run_dir):
+            meta = read(run_dir)
+            meta.update(changes)
+            write_json_atomic(os.path.join(run_dir, META), meta)
+    except FileNotFoundError:
+        raise UserError(f"{os.path.basename(os.path.normpath(run_dir))} no longer exists (deleted?)") from None
+    except OSError as e:
+        raise UserError(f"cannot save: {'the disk is full' if e.errno == errno.ENOSPC else e.strerror}") from None
     return meta
 
 
@@ -85,4 +95,11 @@ def delete(run_dir, root):
     state = read_status(real_run).get("state")
     if state in ACTIVE_STATES:
         raise UserError(f"{os.path.basename(real_run)} is {state}: stop it before deleting it")
-    shutil.rmtree(real_run)
+    # Out of every reader's sight in one rename (listings skip hidden folders), then removed: nobody
+    # sees a half-deleted run, and a Save racing the delete finds no run instead of recreating one.
+    hidden = os.path.join(real_root, f".deleted-{os.path.basename(real_run)}-{uuid.uuid4().hex[:8]}")
+    try:
+        os.rename(real_run, hidden)
+    except FileNotFoundError:
+        raise UserError(f"{os.path.basename(real_run)} no longer exists (deleted?)") from None
+    shutil.rmtree(hidden, ignore_errors=True)

@@ -22,10 +22,15 @@ import json
 import os
 import threading
 from collections import OrderedDict
+from stat import S_ISREG
 
 import numpy as np
 
+from core.errors import UserError
+from core.rundir.files import read_bounded
+
 METRICS = "metrics.jsonl"
+MAX_BYTES = 256 << 20   # about two million records; the demo's file is 0.1 MB, a 500,000-record run 40 MB
 _NUMBERS = ("loss", "test_accuracy", "train_time", "epoch_time", "eval_time")
 
 
@@ -52,13 +57,15 @@ def record_ok(record):
 
 
 def read_since(run_dir, offset):
-    """-> (records, new_offset): the usable records of the complete lines from byte offset on."""
-    try:
-        with open(os.path.join(run_dir, METRICS), "rb") as f:
-            f.seek(offset)
-            chunk = f.read()
-    except (FileNotFoundError, NotADirectoryError):
+    """-> (records, new_offset): the usable records of the complete lines from byte offset on.
+
+    No file yet reads as no records; a file that is not a regular one, or larger than MAX_BYTES, is a
+    UserError (the run lists as damaged), never a hang or a page out of memory.
+    """
+    path = os.path.join(run_dir, METRICS)
+    if not os.path.lexists(path):
         return [], 0
+    chunk = read_bounded(path, max(MAX_BYTES - offset, 0), offset=offset)
     end = chunk.rfind(b"\n") + 1
     lines = [line for line in chunk[:end].split(b"\n") if line.strip()]
     try:   # all lines in one parse: one C call instead of one per line (a long run reads much faster)
@@ -117,21 +124,32 @@ class MetricsLog:
         self.offset, self._inode = 0, None
         self._iteration, self._loss, self._train_time = _Column(), _Column(), _Column()
         self.epochs, self.other = [], []
+        self.problem = None   # why the file could not be read, when it could not
 
     def update(self):
-        """Parse what was appended since the last call; a replaced or truncated file is read anew."""
+        """Parse what was appended since the last call; a replaced or truncated file is read anew.
+        A file that cannot be read leaves the log empty with the reason in self.problem."""
         with self._lock:
             try:
                 stat = os.stat(os.path.join(self.run_dir, METRICS))
             except (FileNotFoundError, NotADirectoryError):
                 self._reset()
                 return self
+            if not S_ISREG(stat.st_mode):   # a FIFO would block a reader, a device never end
+                self._reset()
+                self.problem = f"{METRICS} is not a regular file"
+                return self
             if stat.st_ino != self._inode or stat.st_size < self.offset:
                 self._reset()
                 self._inode = stat.st_ino
-            if stat.st_size == self.offset:
+            if stat.st_size == self.offset and not self.problem:
                 return self
-            records, self.offset = read_since(self.run_dir, self.offset)
+            try:
+                records, self.offset = read_since(self.run_dir, self.offset)
+            except UserError as e:
+                self._reset()
+                self._inode, self.problem = stat.st_ino, str(e)
+                return self
             self._add(records)
         return self
 

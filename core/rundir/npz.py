@@ -11,7 +11,7 @@ import zipfile
 import numpy as np
 
 from core.errors import UserError
-from core.rundir.files import atomic_write
+from core.rundir.files import atomic_write, open_regular
 
 ARRAY_NAME = re.compile(r"^[A-Za-z0-9_.]{1,200}\.npy$")
 MAX_ARRAYS = 1000
@@ -33,23 +33,37 @@ def load(path, expected=None):
     expected: optional {name: shape}; when given, names and shapes are checked from the headers,
     before any array is read.
     """
-    if not os.path.isfile(path):
-        raise UserError(f"checkpoint not found: {path}")
+    shown = shown_path(path)
+    if not os.path.lexists(path):
+        raise UserError(f"checkpoint not found: {shown}")
     try:
-        shapes = inspect(path)
-        if expected is not None:
-            _check_fit(shapes, expected, path)
-        with np.load(path, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
+        with open_regular(path) as f:   # not a FIFO, a device or a symlink out of its folder
+            shapes = inspect(f)
+            if expected is not None:
+                _check_fit(shapes, expected, shown)
+            f.seek(0)
+            with np.load(f, allow_pickle=False) as npz:
+                return {name: npz[name] for name in npz.files}
+    except UserError as e:
+        raise UserError(f"checkpoint {shown}: {e}") from None
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, RuntimeError) as e:
-        raise UserError(f"checkpoint {path} is corrupt or truncated ({type(e).__name__})")
+        raise UserError(f"checkpoint {shown} is corrupt or truncated ({type(e).__name__})")
 
 
-def inspect(path):
-    """{name: shape} read from the zip directory and the .npy headers only; ValueError when implausible."""
-    budget = os.path.getsize(path) * MAX_EXPANSION + SLACK_BYTES
+def shown_path(path):
+    """A checkpoint as messages name it: its run and file ("my-run/checkpoints/epoch_003.npz"), never
+    the server's absolute path."""
+    parts = os.path.normpath(path).split(os.sep)
+    return "/".join(parts[-3:] if len(parts) >= 3 and parts[-2] == "checkpoints" else parts[-2:])
+
+
+def inspect(f):
+    """{name: shape} read from the zip directory and the .npy headers only; ValueError when implausible.
+    f: a path or a binary file object."""
+    budget = (os.fstat(f.fileno()).st_size if hasattr(f, "fileno") else os.path.getsize(f)) * MAX_EXPANSION
+    budget += SLACK_BYTES
     shapes, declared = {}, 0
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(f) as archive:
         members = archive.infolist()
         if len(members) > MAX_ARRAYS:
             raise ValueError(f"{len(members)} arrays")
@@ -76,14 +90,14 @@ def inspect(path):
     return shapes
 
 
-def _check_fit(shapes, expected, path):
+def _check_fit(shapes, expected, shown):
     missing = sorted(set(expected) - set(shapes))
     extra = sorted(set(shapes) - set(expected))
     if missing or extra:
-        raise UserError(f"checkpoint {path} does not fit this model: missing {missing[:3]}, unexpected {extra[:3]}")
+        raise UserError(f"does not fit this model: missing {missing[:3]}, unexpected {extra[:3]}")
     for name, shape in expected.items():
         if tuple(shapes[name]) != tuple(shape):
-            raise UserError(f"checkpoint {path}: {name} has shape {shapes[name]}, the model expects {tuple(shape)}")
+            raise UserError(f"{name} has shape {shapes[name]}, the model expects {tuple(shape)}")
 
 
 def assign(params, arrays, path):
@@ -91,11 +105,11 @@ def assign(params, arrays, path):
     missing = sorted(set(params) - set(arrays))
     extra = sorted(set(arrays) - set(params))
     if missing or extra:
-        raise UserError(f"checkpoint {path} does not fit this model: "
+        raise UserError(f"checkpoint {shown_path(path)} does not fit this model: "
                         f"missing {missing[:3]}, unexpected {extra[:3]}")
     for name, p in params.items():
         if arrays[name].shape != p.shape:
-            raise UserError(f"checkpoint {path}: {name} has shape {arrays[name].shape}, "
+            raise UserError(f"checkpoint {shown_path(path)}: {name} has shape {arrays[name].shape}, "
                             f"the model expects {p.shape}")
     for name, p in params.items():
         p[...] = arrays[name]

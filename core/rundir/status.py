@@ -29,7 +29,7 @@ to some other program, reads as "failed" (is_training_process).
 import os
 
 from core.errors import UserError
-from core.rundir.files import read_json, write_json_atomic
+from core.rundir.files import read_json, run_lock, write_json_atomic
 
 STATUS = "status.json"
 STATES = ("queued", "running", "finished", "stopped", "failed")
@@ -59,16 +59,17 @@ def write_status(run_dir, **changes):
     if unknown:
         raise ValueError(f"status.json has no field {unknown[0]!r}")
     path = os.path.join(run_dir, STATUS)
-    try:
-        status = read_json(path)
-    except UserError:
-        status = {}
-    if not isinstance(status, dict):
-        status = {}   # a damaged status is replaced by what the writer knows
-    status = _with_reason(status)
-    status.update(changes)
-    status = {k: v for k, v in status.items() if v is not None}
-    write_json_atomic(path, status)
+    with run_lock(run_dir):   # the trainer and a Stop in a tab may both update it
+        try:
+            status = read_json(path)
+        except UserError:
+            status = {}
+        if not isinstance(status, dict):
+            status = {}   # a damaged status is replaced by what the writer knows
+        status = _with_reason(status)
+        status.update(changes)
+        status = {k: v for k, v in status.items() if v is not None}
+        write_json_atomic(path, status)
     return status
 
 

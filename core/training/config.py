@@ -25,13 +25,17 @@ class TrainConfig:
     loss_every: int = 10            # iterations between loss records in metrics.jsonl
     iter_checkpoints: int = 8       # checkpoints inside training besides epoch ends (core.training.schedule); 0: none
     checkpoint_iterations: list = None   # explicit iterations for them instead (overrides the count)
-    workers: int = 0                # processes sharing each batch (core/training/steppers.py); 0: one per core, 1: serial
+    workers: int = 0                # processes sharing each batch (training/steppers.py); 0: one per core, 1: serial
     # What a file-trained run trained on, so it describes its data even if the file changes: the name
     # the user knew it by (an upload's own name; its copy lives in the run directory), its size and
     # SHA-256. None for the generator and for runs from before these fields.
     data_name: str = None
     data_size_bytes: int = None
     data_sha256: str = None
+    # The host's caps on this run (core/training/estimate.py, README "A class on one server"): training
+    # ends "stopped" with reason "time cap" or "disk cap", its checkpoints kept. None: no cap.
+    max_minutes: float = None
+    max_checkpoint_mb: float = None
 
     def to_json(self):
         return asdict(self)
@@ -69,6 +73,10 @@ class TrainConfig:
             raise UserError(f"{where}unknown model {self.model!r}; choose from {', '.join(sorted(MODELS))}")
         if self.bidirectional and self.model != "attention":
             raise UserError(f"{where}only the attention model has a bidirectional encoder")
+        for name in ("max_minutes", "max_checkpoint_mb"):
+            value = getattr(self, name)
+            if value is not None and not (math.isfinite(value) and value > 0):
+                raise UserError(f"{where}{name.replace('_', ' ')} must be a positive number")
         if self.lstm_biases not in (1, 2):
             raise UserError(f"{where}an LSTM has 1 bias (the book's) or 2 (PyTorch's)")
         return self
@@ -89,7 +97,8 @@ LIMITS = {
     "workers": (0, 64),
 }
 MAX_LR = 10.0
-OPTIONAL = ("data_name", "data_size_bytes", "data_sha256")   # None unless the run trained on a file
+OPTIONAL = ("data_name", "data_size_bytes", "data_sha256",   # None unless the run trained on a file
+            "max_minutes", "max_checkpoint_mb")                # None: no cap
 
 
 def _typed(name, value, kind, where):

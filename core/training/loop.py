@@ -112,22 +112,25 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     inside = set(config.checkpoint_iterations if config.checkpoint_iterations is not None else
                  iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints))
     probe = TestProbe(model, x_test, t_test, test_set, config)
+    caps = RunCaps(config, model.params)
     snapshot = live.LiveWriter(run_dir)
     rundir.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
                       epochs=config.epochs)
     train_time, iteration, last_status = 0.0, 0, 0.0
     recent_losses = collections.deque(maxlen=config.loss_every)
-    if 0 in inside:   # the initial weights: attention before any learning
+    if 0 in inside and caps.room_for_checkpoint():   # the initial weights: attention before any learning
         recent_losses.append(float(model.forward(x_train[:batch], t_train[:batch])))
         save_inside_epoch(run_dir, model, probe, 0, 1, recent_losses, train_time)
+        caps.spend()
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(len(x_train))
         loss_sum, loss_count = 0.0, 0
         epoch_start = time.perf_counter()
         for step in range(iters_per_epoch):
-            if should_stop():
+            reason = None if should_stop() else caps.time_reached()
+            if should_stop() or reason:
                 snapshot.remove()
-                return rundir.write_status(run_dir, state="stopped", ended_at=time.time())
+                return rundir.write_status(run_dir, state="stopped", reason=reason, ended_at=time.time())
             index = order[step * batch:(step + 1) * batch]
             tick = time.perf_counter()
             loss = stepper.step(x_train[index], t_train[index])
@@ -141,7 +144,10 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                                              "loss": loss_sum / loss_count, "train_time": train_time})
                 loss_sum, loss_count = 0.0, 0
             if iteration in inside:
+                if not caps.room_for_checkpoint():
+                    return caps.stop_for_disk(run_dir, snapshot)
                 save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time)
+                caps.spend()
             snapshot.maybe_write(iteration, model.params)
             now = time.time()
             if now - last_status > STATUS_EVERY_S:
@@ -149,6 +155,8 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                 last_status = now
             if on_progress:
                 on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} loss {loss:.3f}")
+        if not caps.room_for_checkpoint():
+            return caps.stop_for_disk(run_dir, snapshot)
         eval_start = time.perf_counter()
         accuracy, aligned = probe.scores()
         eval_time = time.perf_counter() - eval_start
@@ -157,11 +165,41 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                                      "test_accuracy": accuracy, "alignment": aligned, "train_time": train_time,
                                      "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time,
                                      "checkpoint": checkpoints.epoch_name(epoch)})
+        caps.spend()
         rundir.write_status(run_dir, epoch=epoch, iteration=iteration)
         if on_progress:
             on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} test accuracy {accuracy:.4f}")
     snapshot.remove()   # the last epoch's checkpoint holds the same weights
     return rundir.write_status(run_dir, state="finished", ended_at=time.time())
+
+
+class RunCaps:
+    """The host's caps on a run (config.max_minutes, config.max_checkpoint_mb): training checks them
+    before each iteration and before each checkpoint, so a run that reaches one ends "stopped" with
+    every checkpoint it wrote whole, never failed half-written."""
+
+    def __init__(self, config, params):
+        self.minutes, self.disk_mb = config.max_minutes, config.max_checkpoint_mb
+        self.deadline = time.monotonic() + 60 * self.minutes if self.minutes else None
+        self.left = self.disk_mb * 1e6 if self.disk_mb else None
+        self.checkpoint_bytes = sum(p.nbytes for p in params.values()) + 64 * len(params) + 1024   # npz headers
+
+    def time_reached(self):
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            return f"time cap ({self.minutes:g} min)"
+        return None
+
+    def room_for_checkpoint(self):
+        return self.left is None or self.left >= self.checkpoint_bytes
+
+    def spend(self):
+        if self.left is not None:
+            self.left -= self.checkpoint_bytes
+
+    def stop_for_disk(self, run_dir, snapshot):
+        snapshot.remove()
+        return rundir.write_status(run_dir, state="stopped", reason=f"disk cap ({self.disk_mb:g} MB of checkpoints)",
+                                   ended_at=time.time())
 
 
 def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time):

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import plotly.graph_objects as go
 
-from core.viz.style import RUN_COLORS
+from core.viz.style import RUN_COLORS, html_text
 
 X_LABELS = {"epoch": "epoch", "iteration": "iteration", "examples": "examples seen",
             "time": "training time (s)"}
@@ -155,7 +155,7 @@ def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX
         color = RUN_COLORS[n % len(RUN_COLORS)]
         xs, ys = downsample(x_values(x, s.iteration, s.train_time, s.batch_size, s.iters_per_epoch), s.loss,
                             per_run)
-        name = s.name if several else "loss"
+        name = html_text(s.name) if several else "loss"
         if smoothing > 0:
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", name=f"{name} (raw)",
                                      line={"color": color, "width": 1}, opacity=0.25, showlegend=False,
@@ -215,7 +215,8 @@ def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), titl
             # entries too long for a half-width chart
             group = {"legendgroup": metric, "legendgrouptitle": {"text": label}} if several and len(metrics) > 1 else {}
             fig.add_trace(go.Scatter(
-                x=[p[0] for p in points], y=[p[1][metric] for p in points], mode="lines+markers", name=name,
+                x=[p[0] for p in points], y=[p[1][metric] for p in points], mode="lines+markers",
+                name=html_text(name),
                 line={"color": color, "dash": "dot" if several and m else None}, **group,
                 marker={"symbol": ["circle-open" if i else "circle" for i in inside]} if any(inside) else None,
                 hovertext=[_point_label(r) for _, r in points] if per_checkpoint else None))

@@ -76,7 +76,8 @@ def attention_heatmap(result, title=None, spans=None, compact=False):
     cell = 16 if compact else max(16, min(34, 500 / columns))
     top = (60 if title else 30) + (0 if compact else 30)
     bottom = 10 if compact else 50
-    fig.update_layout(title={"text": title, "y": 0.99, "yanchor": "top", "font": {"size": 13 if compact else 15}},
+    fig.update_layout(title={"text": html_text(title) if title else None, "y": 0.99, "yanchor": "top",
+                             "font": {"size": 13 if compact else 15}},
                       height=int(top + T * cell + bottom), plot_bgcolor="white",
                       margin={"l": 30 if compact else 60, "r": 10 if compact else 50, "t": top, "b": bottom})
     return fig

@@ -35,7 +35,8 @@ def attention_lines(result, selected=None, title=None):
     fig.add_trace(_characters(x_out, 0, result.prediction[:T], "output", None, highlight=selected))
     fig.update_xaxes(visible=False, range=[-1, S])
     fig.update_yaxes(visible=False, range=[-0.25, 1.25])
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
+    fig.update_layout(title=html_text(title) if title else None, height=300,
+                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
                       plot_bgcolor="white")
     return fig
 

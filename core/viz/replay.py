@@ -59,7 +59,7 @@ def _marker(frame, loss_points):
 
 def _frame_layout(label, result):
     mark = "" if result.correct is None else (" ✓" if result.correct else " ✗")
-    return {"title": {"text": f"{label}: {result.prediction.strip()}{mark}"},
+    return {"title": {"text": f"{html_text(label)}: {html_text(result.prediction.strip())}{mark}"},
             "yaxis": {"ticktext": [shown_char(c) for c in result.prediction], "tickvals": list(range(len(result.prediction))),
                       "autorange": "reversed", "title": {"text": "output"}}}
 
