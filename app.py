@@ -12,6 +12,7 @@ pages = [
     st.Page("pages/attention.py", title="Attention", icon=":material/grid_on:"),
     st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
     st.Page("pages/errors.py", title="Errors", icon=":material/error:"),
+    st.Page("pages/sweeps.py", title="Sweeps", icon=":material/stacked_line_chart:"),
 ]
 page = st.navigation(pages)
 ui.resume_deep_link()

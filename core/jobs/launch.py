@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 
 from core.errors import UserError
 from core.jobs import queue
-from core.paths import PROJECT_ROOT
+from core import PROJECT_ROOT
 from core.training.steppers import resolve_workers
 from core.rundir import (ACTIVE_STATES, definition, listing, meta, read_status, write_status, written_pid,
                          written_state)
@@ -83,7 +83,7 @@ def start(root, config, label=None, owner=None, max_per_owner=None, upload=None)
 
 
 def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None,
-                requester=None, cores=None):
+                requester=None, cores=None, about=None):
     """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
 
     One trainer at a time on the server: the group's process (core.jobs.waiter) waits its turn in the
@@ -94,6 +94,7 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
     requester: a Requester (or owner and max_per_owner alone, as the command line and tests give them).
     cores: the pool the queue fills (the host's setting; default: every core). The group reserves as
     many as its runs use worker processes (core/jobs/queue.py).
+    about: more fields for each run's meta.json (a sweep's id and the run's setting, core/sweep.py).
     upload: a validated core.data.server_files.Upload the runs train on; each run directory gets its own copy.
     Raises UserError when a limit is reached or the queue is full; nothing is left behind when the
     start is refused or fails.
@@ -103,7 +104,7 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
         with _start_lock(root):
             os.makedirs(queue.queue_dir(root), exist_ok=True)
             queue.set_pool_size(root, cores or queue.default_cores())
-            return _start_locked(root, configs, requester, max_waiting, upload)
+            return _start_locked(root, configs, requester, max_waiting, upload, about or {})
     except OSError as e:   # a read-only or full disk: one clear line, not a traceback
         raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
 
@@ -129,7 +130,7 @@ def _check_limits(root, requester, max_waiting):
         raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
 
 
-def _start_locked(root, configs, requester, max_waiting, upload):
+def _start_locked(root, configs, requester, max_waiting, upload, about):
     _check_limits(root, requester, max_waiting)
     owner = requester.owner
     stamp = new_run_id(root, "")
@@ -144,10 +145,11 @@ def _start_locked(root, configs, requester, max_waiting, upload):
                 config = replace(config, data=definition.keep_upload(run_dir, upload.content), data_name=upload.name,
                                  data_size_bytes=len(upload.content), data_sha256=upload.sha256)
             definition.write_request(run_dir, config)
-            if owner:
-                meta.update(run_dir, owner=owner)
+            if owner or about:
+                meta.update(run_dir, **({"owner": owner} if owner else {}), **about)
         need = max(resolve_workers(config) for config, _ in configs)
-        launched = _launch(root, run_dirs, owner, requester.client, min(need, queue.pool_size(root)))
+        launched = _launch(root, run_dirs, owner, requester.client, min(need, queue.pool_size(root)),
+                           about.get("sweep"))
         if requester.client:
             queue.note_start(root, requester.client)
         return launched
@@ -157,7 +159,7 @@ def _start_locked(root, configs, requester, max_waiting, upload):
         raise
 
 
-def _launch(root, run_dirs, owner, client=None, cores=1):
+def _launch(root, run_dirs, owner, client=None, cores=1, sweep=None):
     """Start the group's waiting process and write its ticket and queued statuses (which it waits for)."""
     os.makedirs(queue.queue_dir(root), exist_ok=True)
     seq = queue.next_seq(root)
@@ -172,7 +174,7 @@ def _launch(root, run_dirs, owner, client=None, cores=1):
     queued_at = time.time()
     try:
         # Written before the child may start, so the next Start (or another tab) already sees it.
-        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at, client, cores)
+        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at, client, cores, sweep)
         for run_dir in run_dirs:   # the trainer waits for these (core.training.loop.wait_for_launcher)
             write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0, queued_at=queued_at)
     except BaseException:
@@ -220,14 +222,15 @@ def stop(run_dir):
                        + (f" {cancelled} queued run(s) cancelled." if cancelled else ""))
 
 
-def stop_all(root, owner=None):
-    """Stop every group in the queue (training or waiting), or only those of one owner: the host's
-    one action against a visitor who floods the trainer. Returns how many groups were stopped."""
+def stop_all(root, owner=None, sweep=None):
+    """Stop every group in the queue (training or waiting), or only those of one owner (the host's one
+    action against a visitor who floods the trainer), or of one sweep. Returns how many were stopped."""
     state = queue.queue_state(root)
     groups = state["running"] + state["waiting"]
     stopped = 0
     for group in groups:
-        if (owner is None or group.get("owner") == owner) and group.get("runs"):
+        if ((owner is None or group.get("owner") == owner) and (sweep is None or group.get("sweep") == sweep)
+                and group.get("runs")):
             stopped += bool(stop(group["runs"][0]))
     return stopped
 

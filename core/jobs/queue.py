@@ -8,7 +8,8 @@ cores are free; the others keep their places (first come, first served, no overt
 The queue lives in ROOT/.queue (ROOT: the runs folder):
     wait-<seq>.json     one ticket per waiting group: {"seq": int, "pid": int (its waiting process),
                         "runs": [run directory, ...], "owner": str or None, "queued_at": float,
-                        "client": str or None (a hash of the client's address), "cores": int};
+                        "client": str or None (a hash of the client's address), "cores": int,
+                        "sweep": str or None (the sweep the run belongs to)};
                         written by core.jobs.launch at Start
     running-<seq>.json  the same ticket once its group trains (the waiter moves it: promote)
     core-<k>.lock       one flock per core of the pool, held by the training process that reserved it
@@ -147,10 +148,10 @@ def ticket_path(root, seq):
     return os.path.join(queue_dir(root), f"wait-{seq:012d}.json")
 
 
-def write_ticket(ticket, seq, pid, runs, owner, queued_at, client=None, cores=1):
+def write_ticket(ticket, seq, pid, runs, owner, queued_at, client=None, cores=1, sweep=None):
     """A waiting group's ticket (the launcher writes it right after starting its waiting process)."""
     write_json_atomic(ticket, {"seq": seq, "pid": pid, "runs": runs, "owner": owner, "queued_at": queued_at,
-                               "client": client, "cores": cores})
+                               "client": client, "cores": cores, "sweep": sweep})
 
 
 def recent_starts(root, client, window_s=60.0):

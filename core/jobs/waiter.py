@@ -18,7 +18,7 @@ from core.rundir import write_status, written_state
 
 POLL_S = 0.3
 TICKET_WAIT_S = 60   # start_queue writes the ticket right after launching this process
-TICKET_FIELDS = ("seq", "pid", "runs", "owner", "queued_at", "client", "cores")
+TICKET_FIELDS = ("seq", "pid", "runs", "owner", "queued_at", "client", "cores", "sweep")
 
 
 def cancel(run_dirs, ticket, note):

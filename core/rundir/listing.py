@@ -48,7 +48,7 @@ def damaged_row(run_dir, reason):
     return {"run": folder, "path": run_dir, "name": folder, "note": "", "owner": None, "state": DAMAGED,
             "reason": reason, "epochs": 0, "planned_epochs": 0, "best_accuracy": None, "started_at": None,
             "ended_at": None, "model": "?", "hidden": None, "lr": None, "batch": None, "seed": None, "data": "?",
-            "data_size": None, "lstm_biases": None}
+            "data_size": None, "lstm_biases": None, "sweep": None, "setting": None}
 
 
 def _row(run_dir, metrics):
@@ -77,6 +77,7 @@ def _row(run_dir, metrics):
         "lr": config.lr, "batch": config.batch_size, "seed": config.seed,
         "data": config.data_name or ("generator" if config.data == "generator" else os.path.basename(config.data)),
         "data_size": config.data_size, "lstm_biases": config.lstm_biases,
+        "sweep": about.get("sweep"), "setting": about.get("setting"),
     }
 
 

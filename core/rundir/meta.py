@@ -3,7 +3,13 @@
 The run directory's name never changes (paths in links and caches stay valid); "name" is only what
 the pages show. "owner" is the SHA-256 of the token of the browser that started the run (never the
 token itself), so a visitor can manage their own runs and no one else's (see the README's "A class on
-one server"). meta.json is replaced atomically, like status.json.
+one server"). meta.json is replaced atomically, like status.json, under the run's lock.
+
+    name     str, at most MAX_NAME characters, one line    the Runs page (rename)
+    note     str, at most MAX_NOTE characters              the Runs page
+    owner    str, 64 hex digits                            core.jobs at Start
+    sweep    str, the sweep's id                           core.jobs at Start, for a sweep's runs
+    setting  str, the run's setting in its sweep           (core/training/sweep.py setting_label)
 """
 import errno
 import hashlib

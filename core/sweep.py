@@ -1,0 +1,121 @@
+"""Queue a sweep (settings x seeds) through the training queue, or print a sweep's spread.
+
+    python -m core.sweep --seeds 0-4 --lr 0.001,0.003 [--hidden-size 64,256] [--lstm-biases 1,2]
+                         [--preset book,fast] [--model attention,peeky] [--batch-size ...] [--data-size ...]
+                         [--bidirectional both] [--epochs 3] [--data FILE] [--workers 1] [--runs-root DIR]
+    python -m core.sweep --summary SWEEP_ID [--runs-root DIR] [--csv FILE]
+
+Each run of the grid is queued on its own (core.jobs), so the runs train as wide as the machine's cores
+allow; they carry the sweep's id and their setting in meta.json, and the Sweeps page (or --summary)
+shows the spread over seeds per setting (core/training/sweep.py). The README's two-bias table is
+    python -m core.sweep --data ../shared/data/date.txt --epochs 3 --seeds 0-19 --lstm-biases 1,2
+"""
+import csv
+import datetime as dt
+import os
+import sys
+
+from core import PROJECT_ROOT, jobs, rundir
+from core.errors import OneLineParser, UserError, run_cli
+from core.rundir import listing
+from core.training import sweep
+from core.training.config import PRESETS, TrainConfig
+
+RUNS_ROOT = os.path.join(PROJECT_ROOT, "artifacts", "runs")
+
+
+def number_list(kind):
+    def parse(text):
+        try:
+            return [kind(v) for v in text.split(",") if v.strip()]
+        except ValueError:
+            raise UserError(f"expected {kind.__name__} values separated by commas, not {text[:40]!r}") from None
+    return parse
+
+
+def seed_list(text):
+    """"0-4" -> [0, 1, 2, 3, 4]; "1,5,9" -> [1, 5, 9]."""
+    if "-" in text and "," not in text:
+        low, high = (int(v) for v in text.split("-", 1))
+        return list(range(low, high + 1))
+    return number_list(int)(text)
+
+
+def parse_args(argv):
+    p = OneLineParser(prog="python -m core.sweep", description=__doc__,
+                      formatter_class=__import__("argparse").RawDescriptionHelpFormatter)
+    p.add_argument("--runs-root", default=RUNS_ROOT)
+    p.add_argument("--summary", metavar="SWEEP_ID", help="print this sweep's spread instead of queueing one")
+    p.add_argument("--csv", help="with --summary: also write the table to this file")
+    p.add_argument("--seeds", type=seed_list, default=[0, 1, 2, 3, 4])
+    p.add_argument("--lr", type=number_list(float))
+    p.add_argument("--hidden-size", type=number_list(int))
+    p.add_argument("--batch-size", type=number_list(int))
+    p.add_argument("--data-size", type=number_list(int))
+    p.add_argument("--lstm-biases", type=number_list(int))
+    p.add_argument("--model", type=number_list(str))
+    p.add_argument("--preset", type=number_list(str))
+    p.add_argument("--bidirectional", choices=("both",), help="sweep the attention encoder both ways")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--data", help="book-format file (default: the built-in generator)")
+    p.add_argument("--workers", type=int, default=1, help="workers (cores) per run (default 1: runs side by side)")
+    return p.parse_args(argv)
+
+
+def queue_sweep(args):
+    values = {n: getattr(args, n) for n in sweep.SWEPT if n not in ("bidirectional",) and getattr(args, n, None)}
+    if args.bidirectional:
+        values["bidirectional"] = [False, True]
+    unknown = sorted(set(values.get("preset", [])) - set(PRESETS))
+    if unknown:
+        raise UserError(f"unknown preset {unknown[0]!r}; choose from {', '.join(PRESETS)}")
+    base = TrainConfig(epochs=args.epochs, workers=args.workers, iter_checkpoints=0,
+                       **({"data": os.path.abspath(args.data)} if args.data else {}))
+    try:
+        runs = sweep.grid(values, args.seeds, base, PRESETS)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    sweep_id = dt.datetime.now().strftime("sweep-%Y%m%d-%H%M%S")
+    for setting, config in runs:
+        label = sweep.setting_label(setting)
+        jobs.start_queue(args.runs_root, [(config, f"sweep-s{config.seed}")], max_waiting=sweep.MAX_RUNS,
+                         about={"sweep": sweep_id, "setting": label})
+    print(f"queued {len(runs)} runs as {sweep_id}; follow it on the Sweeps page or with "
+          f"`python -m core.sweep --summary {sweep_id}`")
+
+
+def sweep_runs(root, sweep_id):
+    """[(setting label, epoch records)] of a sweep's runs, read from their run directories."""
+    found = []
+    for row in listing.RunIndex().rows(root):
+        if row.get("sweep") == sweep_id:
+            epochs = [r for r in rundir.read_metrics(row["path"]) if r.get("type") == "epoch"]
+            found.append((row.get("setting") or "default", epochs))
+    return found
+
+
+def print_summary(args):
+    runs = sweep_runs(args.runs_root, args.summary)
+    if not runs:
+        raise UserError(f"no runs of sweep {args.summary} in {args.runs_root}")
+    rows = sweep.summary(runs)
+    for row in rows:
+        print(", ".join(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}" for k, v in row.items()))
+    if args.csv:
+        with open(args.csv, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.summary:
+        print_summary(args)
+    else:
+        queue_sweep(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_cli(main))
