@@ -20,7 +20,7 @@ import subprocess
 import sys
 from multiprocessing.connection import Connection
 
-from core.paths import PROJECT_ROOT
+from core import PROJECT_ROOT
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 
-from core.paths import PROJECT_ROOT
+from core import PROJECT_ROOT
 
 DEMO = os.path.join(PROJECT_ROOT, "artifacts", "demo")
 LOSS_RECORDS = 2000

@@ -3,7 +3,7 @@ they never touch the real artifacts/."""
 import os
 
 from core.data import server_files
-from core.paths import PROJECT_ROOT
+from core import PROJECT_ROOT
 
 ARTIFACTS = os.environ.get("ATTENTION_LAB_ARTIFACTS", os.path.join(PROJECT_ROOT, "artifacts"))
 RUNS_ROOT = os.path.join(ARTIFACTS, "runs")

@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from core.paths import PROJECT_ROOT
+from core import PROJECT_ROOT
 from core.rundir import checkpoints
 from ui import runs
 from ui.plain import plain_warning
