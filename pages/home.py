@@ -57,7 +57,7 @@ def manager(rows):
     by_path = {r["path"]: r for r in rows}
     if st.session_state.get("home.run") not in by_path:
         st.session_state.pop("home.run", None)
-    label = lambda p: f"{ui.run_name(by_path[p])} ({by_path[p]['state']})"   # noqa: E731
+    label = lambda p: ui.run_label(by_path[p])   # noqa: E731
     path = st.selectbox("Run", list(by_path), format_func=label, key="home.run", help="Or click a row of the table")
     row = by_path[path]
     left, right = st.columns([2, 3])
@@ -96,7 +96,7 @@ def runs_view():
     st.session_state["home.order"] = [r["path"] for r in rows]
     st.dataframe(table(rows), hide_index=True, key="home.runs", on_select=select_row, selection_mode="single-row",
                  column_config={
-                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f",
+                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
                                                                           help=ui.BEST_ACCURACY_HELP),
                      "yours": st.column_config.CheckboxColumn(help="Started by this browser"),
                      "lr": st.column_config.NumberColumn(format="%.4g"),

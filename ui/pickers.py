@@ -11,7 +11,7 @@ EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", 
 
 def best_accuracy_text(row):
     """A row's best accuracy as every page writes it ("99.92%"), or "" when no epoch has ended."""
-    return "" if row["best_accuracy"] is None else f"{100 * row['best_accuracy']:.2f}%"
+    return "" if row["best_accuracy"] is None else f"{row['best_accuracy']:.2%}"
 
 
 def run_name(row):
@@ -21,8 +21,9 @@ def run_name(row):
 
 
 def run_label(row):
+    """"demo (best 99.92%)", or the state while no epoch has ended: short, the sidebar is narrow."""
     best = best_accuracy_text(row)
-    return f"{run_name(row)} ({row['state']}, {row['epochs']} epochs" + (f", best {best})" if best else ")")
+    return f"{run_name(row)} ({'best ' + best if best else row['state']})"
 
 
 def run_picker(key, label="Run", only_with_checkpoints=True, container=None):
@@ -51,8 +52,11 @@ def checkpoint_picker(run_dir, key, label="Checkpoint"):
     if len(names) == 1:
         st.caption(f"Checkpoint: {labels[names[0]]} (the only one)")
         return names[0]
-    if st.session_state.get(key) not in names:
+    # A new run starts at its latest checkpoint: a name left from the run before (its epoch_003, say)
+    # would otherwise be kept while the slider drew another position (issue 20). A link sets both.
+    if st.session_state.get(f"{key}.run") != run_dir or st.session_state.get(key) not in names:
         st.session_state[key] = names[-1]
+        st.session_state[f"{key}.run"] = run_dir
     return st.select_slider(label, options=names, format_func=labels.get, key=key,
                             help="Every checkpoint of the run in training order: inside training (by "
                                  "iteration) and at each epoch's end, with its test accuracy.")

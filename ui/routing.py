@@ -62,6 +62,7 @@ def open_from_link(prefix):
         name = _checkpoint_from_link(epoch, iteration)
         if name and name in {c.name for c in runs.checkpoint_listing(run["path"])}:
             st.session_state[f"{prefix}.epoch"] = name
+            st.session_state[f"{prefix}.epoch.run"] = run["path"]   # the checkpoint belongs to this run
         else:
             shown = f"epoch {epoch}" if epoch else f"iteration {iteration}"
             problems.append(f"run {run_id!r} has no checkpoint for {shown[:40]}")

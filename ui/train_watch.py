@@ -48,7 +48,7 @@ def group_table(group):
                      "epochs": f"{len(rundir.epochs(run_dir))}/{status.get('epochs') or rundir.read_config(run_dir).epochs}",
                      "best test accuracy": runs.metrics_log(run_dir).best_accuracy()})
     st.dataframe(rows, hide_index=True, key="train.group", column_config={
-        "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="%.4f")})
+        "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
 
 
 def current_of(group):
@@ -85,7 +85,10 @@ def controls(run_dir, status, group):
     elif state == "failed":
         plain_error(f"The run failed: {status.get('reason') or 'no reason recorded'}")
     elif state == "stopped":
-        st.warning(f"Stopped by request; {len(rundir.epochs(run_dir))} finished epochs kept.")
+        kept = len(rundir.epochs(run_dir))
+        lead = f"Stopped: {status['reason']}" if status.get("reason") else "Stopped by request"
+        st.warning(plain_text(f"{lead}. {kept} finished epoch{'s' * (kept != 1)} kept; the weights at the stop "
+                              "are the run's latest checkpoint."))
 
 
 def x_span(x, status, batch_size):

@@ -5,7 +5,8 @@ Each line is one JSON object with a "type":
                 last loss record), train_time (float, seconds of training so far)
     checkpoint  a checkpoint inside training: iteration, epoch, loss (recent mean), test_accuracy and
                 alignment (on the first test_examples test examples only), train_time, test_examples,
-                checkpoint (its name, "iter_0000400")
+                checkpoint (its name, "iter_0000400"); stop: true on the one a Stop or a cap saved
+                where training ended
     epoch       the end of an epoch: epoch, iteration, test_accuracy and alignment on the whole test
                 split (alignment None for data without date labels), train_time, epoch_time,
                 eval_time, checkpoint ("epoch_003")

@@ -117,6 +117,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     rundir.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
                       epochs=config.epochs)
     train_time, iteration, last_status = 0.0, 0, 0.0
+    saved_at = 0   # the iteration of the latest checkpoint written (0: the initial weights, or none)
     recent_losses = collections.deque(maxlen=config.loss_every)
     if 0 in inside and caps.room_for_checkpoint():   # the initial weights: attention before any learning
         recent_losses.append(float(model.forward(x_train[:batch], t_train[:batch])))
@@ -127,8 +128,12 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
         loss_sum, loss_count = 0.0, 0
         epoch_start = time.perf_counter()
         for step in range(iters_per_epoch):
-            reason = None if should_stop() else caps.time_reached()
-            if should_stop() or reason:
+            stopping = should_stop()
+            reason = None if stopping else caps.time_reached()
+            if stopping or reason:
+                # the weights being watched are kept: a checkpoint at the stop point, the run's default
+                if iteration > saved_at and caps.room_for_checkpoint():
+                    save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, stop=True)
                 snapshot.remove()
                 return rundir.write_status(run_dir, state="stopped", reason=reason, ended_at=time.time())
             index = order[step * batch:(step + 1) * batch]
@@ -148,6 +153,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                     return caps.stop_for_disk(run_dir, snapshot)
                 save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time)
                 caps.spend()
+                saved_at = iteration
             snapshot.maybe_write(iteration, model.params)
             now = time.time()
             if now - last_status > STATUS_EVERY_S:
@@ -166,6 +172,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
                                      "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time,
                                      "checkpoint": checkpoints.epoch_name(epoch)})
         caps.spend()
+        saved_at = iteration
         rundir.write_status(run_dir, epoch=epoch, iteration=iteration)
         if on_progress:
             on_progress(iteration, total_iters, f"epoch {epoch}/{config.epochs} test accuracy {accuracy:.4f}")
@@ -202,15 +209,17 @@ class RunCaps:
                                    ended_at=time.time())
 
 
-def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time):
-    """An iteration checkpoint and its metrics record (scores on the fixed test subset)."""
+def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, stop=False):
+    """An iteration checkpoint and its metrics record (scores on the fixed test subset); stop marks
+    the checkpoint a Stop (or a cap) saved where training ended."""
     accuracy, aligned = probe.scores(subset=True)
     name = checkpoints.iteration_name(iteration)
     rundir.save_checkpoint(run_dir, name, model.params)
     rundir.append_metric(run_dir, {"type": "checkpoint", "iteration": iteration, "epoch": epoch,
                                  "loss": float(np.mean(recent_losses)), "test_accuracy": accuracy,
                                  "alignment": aligned, "train_time": train_time,
-                                 "test_examples": probe.subset_size, "checkpoint": name})
+                                 "test_examples": probe.subset_size, "checkpoint": name,
+                                 **({"stop": True} if stop else {})})
 
 
 class TestProbe:

@@ -1,0 +1,55 @@
+"""Issue 20's first-minutes bugs: the checkpoint slider after a run switch, and Stop keeping the
+weights that were being watched."""
+import json
+import os
+import shutil
+
+from streamlit.testing.v1 import AppTest
+
+from core import rundir
+from core.rundir import checkpoints
+from core.training import loop
+from core.training.config import TrainConfig
+from tests.test_app import APP
+
+
+def heatmap_title(at):
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if spec["data"][0]["type"] == "heatmap":
+            return spec["layout"]["title"]["text"]
+    return None
+
+
+def test_the_checkpoint_slider_names_the_new_runs_latest_after_a_switch(tiny_run, artifacts):
+    other = os.path.join(artifacts, "runs", "20261202-090000-fewer")
+    shutil.copytree(tiny_run, other)
+    names = [c.name for c in rundir.list_checkpoints(other)]
+    os.remove(checkpoints.path(other, names[-1]))   # its latest is another checkpoint than the demo's
+    latest = [c.name for c in rundir.list_checkpoints(other)][-1]
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.switch_page("pages/attention.py").run()
+        at.select_slider(key="attention.epoch").set_value(names[1]).run()   # an early one of the demo's
+        at.sidebar.selectbox(key="attention.run").set_value(other).run()
+        assert not at.exception
+        assert at.select_slider(key="attention.epoch").value == latest
+        assert checkpoints.title(latest) in heatmap_title(at)
+    finally:
+        shutil.rmtree(other)
+
+
+def test_stop_saves_the_weights_being_watched_as_the_runs_default_checkpoint(tmp_path):
+    run_dir = str(tmp_path / "run")
+    steps = []
+    config = TrainConfig(data_size=2000, epochs=5, hidden_size=8, wordvec_size=4, batch_size=16, workers=1,
+                         iter_checkpoints=0)
+    status = loop.train(config, run_dir, should_stop=lambda: steps.append(1) or len(steps) > 150)
+    assert status["state"] == "stopped"
+    listing = rundir.list_checkpoints(run_dir)
+    stop_point = listing[-1]
+    assert stop_point.iteration == 150 and stop_point.epoch is None and stop_point.accuracy is not None
+    model, _, _, name = rundir.load_model(run_dir)   # the default checkpoint: the stop point
+    assert name == stop_point.name
+    records = [r for r in rundir.read_metrics(run_dir) if r.get("checkpoint") == name]
+    assert records and records[0].get("stop") is True
