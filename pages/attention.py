@@ -11,6 +11,7 @@ from core.data import variants
 from core.decoding import translation
 from core.errors import UserError
 from core.rundir import checkpoints
+from ui.inspection import look_inside
 
 ui.require_router(__file__)
 st.title("Attention")
@@ -101,6 +102,12 @@ else:
         format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
     st.plotly_chart(viz.attention_lines(result, selected=None if picked in (None, "all") else picked),
                     key="attention.lines")
+
+    # computed only while open (on_change="rerun" makes .open tell), so typing stays as fast as before
+    inside = st.expander("Look inside this decision", key="attention.inspect", on_change="rerun")
+    with inside:
+        if inside.open:
+            look_inside(run, checkpoint, text)
 
 # ----- variants --------------------------------------------------------------------------------
 def open_variant(table_key):

@@ -7,6 +7,7 @@ import ui
 from core import rundir, viz
 from core.errors import UserError
 from core.viz import curves
+from ui.inspection import agreement_per_checkpoint
 
 SIDE_BY_SIDE_PX = 290   # three fit in a 1400 px window's content (about 940 px)
 
@@ -21,10 +22,15 @@ labels = {c.name: c.label or c.name for c in listing}
 names = list(labels)                                   # training order
 
 # Selections belong to one run: when the run changes, they start again from that run's defaults.
+# Set, not dropped: a dropped key left the browser's widget holding the old run's choices (issue 18's audit).
 if st.session_state.get("compare.shown_run") != run["path"]:
-    for key in ("compare.epochs", "compare.step", "compare.runs"):
-        st.session_state.pop(key, None)
+    st.session_state["compare.epochs"] = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
+    st.session_state["compare.step"] = names[-1]
+    st.session_state["compare.runs.reset"] = True
     st.session_state["compare.shown_run"] = run["path"]
+st.session_state["compare.epochs"] = [n for n in st.session_state["compare.epochs"] if n in names]
+if st.session_state["compare.step"] not in names:
+    st.session_state["compare.step"] = names[-1]
 
 if "compare.text" not in st.session_state:
     st.session_state["compare.text"] = ui.EXAMPLES[0]
@@ -43,8 +49,7 @@ def translate_every_checkpoint():
 
 
 def checkpoints_side_by_side(results):
-    default = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
-    chosen = st.multiselect("Checkpoints", names, default=default, key="compare.epochs", format_func=labels.get)
+    chosen = st.multiselect("Checkpoints", names, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
     # A row that wraps, of fixed-width heatmaps: three side by side in a wide window, one under the other
     # in a 900 px one (the browser decides; equal columns made them 120 px wide and unreadable there).
@@ -58,7 +63,7 @@ def checkpoints_side_by_side(results):
 
 
 def step_through(results):
-    step = st.select_slider("Checkpoint", names, value=names[-1], key="compare.step", format_func=labels.get) \
+    step = st.select_slider("Checkpoint", names, key="compare.step", format_func=labels.get) \
         if len(names) > 1 else names[0]
     st.plotly_chart(viz.attention_heatmap(results[step], title=f"{labels[step]}: {ui.mark(results[step])}"),
                     key="compare.stepper")
@@ -89,12 +94,15 @@ else:
             step_through(results)
         with replayed:
             replay(results)
+    agreement_per_checkpoint(run)   # does attention agree more with gradients as it forms? (issue 22)
 
 st.subheader("Runs against each other")
 everything = [r for r in ui.run_rows() if r["state"] != rundir.DAMAGED]   # damaged ones: listed on Runs
 by_path = {r["path"]: r for r in everything}
 queue_order = sorted(ui.queue_mates(run, everything), key=lambda p: by_path[p]["started_at"] or float("inf"))
-picked = st.multiselect("Runs", list(by_path), default=queue_order, key="compare.runs",
+if st.session_state.pop("compare.runs.reset", False) or "compare.runs" not in st.session_state:
+    st.session_state["compare.runs"] = queue_order
+picked = st.multiselect("Runs", list(by_path), key="compare.runs",
                         format_func=lambda p: by_path[p]["run"])
 
 

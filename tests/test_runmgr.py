@@ -154,6 +154,7 @@ def test_rename_note_and_delete_rules(tmp_path):
 def session(token, page=None, host_password=None, host=False):
     """One browser: its owner token set as the cookie would set it."""
     at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["workers_per_run"] = 2   # each run takes both cores: the queue these tests follow forms
     at.session_state["ui.owner_token"] = token
     if host_password:
         at.secrets["host_password"] = host_password
