@@ -2,6 +2,7 @@
 on the command line and on the Sweeps page."""
 import json
 import os
+import time
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -48,8 +49,10 @@ def test_a_sweep_from_the_command_line_to_the_sweeps_page(artifacts):
     made = sorted(set(listing.run_dirs(root)) - before)
     try:
         assert len(made) == 4 and {meta.read(d)["sweep"] for d in made} == {sweep_id}
-        for run_dir in made:
-            jobs.wait(run_dir, timeout=120)
+        # the command's own processes run them (not this one's children): wait for the runs to end
+        deadline = time.monotonic() + 300
+        while listing.active_runs(root) and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert not listing.active_runs(root)
         printed = run_module("core.sweep", "--summary", sweep_id, "--runs-root", root, check=True).stdout
         assert printed.count("finished: 2") == 2 and "hidden size 8" in printed and "hidden size 16" in printed
@@ -64,5 +67,8 @@ def test_a_sweep_from_the_command_line_to_the_sweeps_page(artifacts):
         boxes = [t for c in charts for t in c["data"] if t["type"] == "box"]
         assert len(boxes) == 2
     finally:
+        jobs.stop_all(root, sweep=sweep_id)
+        while listing.active_runs(root):
+            time.sleep(0.2)
         for run_dir in made:
             meta.delete(run_dir, root)
