@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import viz
+from core import data, viz
 from core.data import variants
 from core.decoding import translation
 from core.errors import UserError
@@ -27,10 +27,10 @@ except UserError as e:
 # ----- input -----------------------------------------------------------------------------------
 if "attention.text" not in st.session_state:
     st.session_state["attention.text"] = ui.EXAMPLES[0]
-# The counter shows the model's real width; a longer text already in the box (a link, another
-# run's model) is kept whole and gets the one-line "too long" message below instead of being cut.
-width = max(vocab.input_width, len(st.session_state["attention.text"]))
-text = st.text_input("Input", key="attention.text", max_chars=width,
+# One fixed limit, whatever the model: a limit that changed with the run or the text made Streamlit
+# draw a new box, and the next thing typed was lost (issue 20). A text longer than this model reads is
+# kept whole and gets the one-line "too long" message below.
+text = st.text_input("Input", key="attention.text", max_chars=data.MAX_QUESTION_CHARS,
                      help=f"A date as you would write it (this model reads up to {vocab.input_width} "
                           "characters), or any string its vocabulary allows.")
 refused = translation.refused_characters(vocab, text)

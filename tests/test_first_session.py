@@ -53,3 +53,15 @@ def test_stop_saves_the_weights_being_watched_as_the_runs_default_checkpoint(tmp
     assert name == stop_point.name
     records = [r for r in rundir.read_metrics(run_dir) if r.get("checkpoint") == name]
     assert records and records[0].get("stop") is True
+
+
+def test_the_input_box_keeps_one_limit_whatever_the_run_or_the_text(tiny_run):
+    """A limit that changed with the model's width or the text's length made a new box, and the next
+    thing typed was wiped (issue 20): the box's limit is the format's, the model's width is a message."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/attention.py").run()
+    limit = at.text_input(key="attention.text").max_chars
+    at.text_input(key="attention.text").set_value("Wednesday, the 23rd of September, 2015 and more").run()
+    assert at.text_input(key="attention.text").max_chars == limit == 100
+    assert at.text_input(key="attention.text").value.endswith("and more")          # kept whole
+    assert any("characters long" in e.value for e in at.error)   # the model's width, said in one line
