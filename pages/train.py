@@ -33,9 +33,10 @@ def my_group():
 def start(form):
     """Queue what the form asks for; the page then follows it (or says in one line why it cannot)."""
     try:
-        made, upload = requests(form)   # checks the class code and the host's caps
+        made, upload, notes = requests(form)   # checks the class code and the host's caps
         st.session_state["train.watch"] = jobs.start_queue(
             ui.RUNS_ROOT, made, upload=upload, requester=ui.requester(), cores=ui.training_cores())
+        st.session_state["train.notes"] = notes   # shown above the run it was started with
         st.rerun()   # the live view takes the top of the page, the form folds away
     except UserError as e:
         ui.plain_error(e)
@@ -63,6 +64,9 @@ def live_view(group, watching_other):
     st.subheader(f"{train_watch.display_name(run_dir)}: {status.get('state', 'unknown')}")
     if watching_other:
         st.caption("Training now for another visitor: you can watch it. Your own runs start from the form below.")
+    if group == st.session_state.get("train.watch"):
+        for note in st.session_state.get("train.notes", []):
+            st.warning(note, icon=":material/hourglass_empty:")
     train_watch.queue_panel(state, group, me)
     if len(group) > 1:
         train_watch.group_table(group)

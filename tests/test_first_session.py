@@ -65,3 +65,35 @@ def test_the_input_box_keeps_one_limit_whatever_the_run_or_the_text(tiny_run):
     assert at.text_input(key="attention.text").max_chars == limit == 100
     assert at.text_input(key="attention.text").value.endswith("and more")          # kept whole
     assert any("characters long" in e.value for e in at.error)   # the model's width, said in one line
+
+
+def test_a_run_too_short_for_attention_is_told_before_it_trains_and_after(tiny_run, artifacts):
+    """5,000 examples x 3 epochs is 105 iterations at batch 128: attention forms after about 1,000."""
+    from core.rundir import listing
+    from core.training.estimate import estimate, too_short
+    config = TrainConfig(data_size=5000, epochs=3)
+    assert "too short" in too_short(config, estimate(config, 5000))
+    assert too_short(TrainConfig(data_size=50000, epochs=5), estimate(TrainConfig(epochs=5), 50000)) is None
+
+    root = os.path.join(artifacts, "runs")
+    before = set(listing.run_dirs(root))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["workers_per_run"] = 2
+    at.run()
+    at.switch_page("pages/train.py").run()
+    at.number_input(key="train.size").set_value(1000)
+    at.number_input(key="train.epochs").set_value(1)
+    at.number_input(key="train.hidden").set_value(8)
+    at.button(key="train.start").click().run()
+    made = sorted(set(listing.run_dirs(root)) - before)
+    try:
+        assert any("too short for attention to form" in w.value for w in at.warning)
+        from core import jobs
+        for run_dir in made:
+            jobs.wait(run_dir, timeout=120)
+        at.run()
+        assert any("never left the loss plateau" in w.value for w in at.warning)
+    finally:
+        from core.rundir import meta
+        for run_dir in made:
+            meta.delete(run_dir, root)

@@ -11,7 +11,7 @@ from core.data import server_files
 from core.errors import UserError
 from core.model.registry import MODELS
 from core.training.config import PRESETS, preset
-from core.training.estimate import estimate, over_caps
+from core.training.estimate import estimate, over_caps, too_short
 from ui import settings
 from ui.paths import data_dirs
 from ui.pickers import data_file_picker
@@ -122,24 +122,27 @@ def data_source(form):
 
 
 def requests(form):
-    """-> ([(TrainConfig, label)], upload or None): one run, or the book's comparison of three.
-    Raises UserError for a setting out of its limits or bad data."""
+    """-> ([(TrainConfig, label)], upload or None, notes): one run, or the book's comparison of three,
+    and warnings to show with it (a run too short for attention to form). Raises UserError for a
+    setting out of its limits or over the host's caps, or bad data."""
     fields, upload = data_source(form)
     if not class_code_accepted(form.class_code):
         raise UserError("this server trains only for its class: type the class code your teacher gave you")
     caps = None if is_host() else settings.caps()
     examples = form.size if upload is None and fields["data"] == "generator" else _lines(fields, upload)
-    made = []
+    made, notes = [], []
     for name in (COMPARISON if form.comparison else [form.model]):
         config = preset(form.preset_name, **overrides(form, name, fields)).checked()
+        cost = estimate(config, examples)
+        notes += [n for n in [too_short(config, cost)] if n and n not in notes]
         if caps:
-            problems = over_caps(estimate(config, examples), caps)
+            problems = over_caps(cost, caps)
             if problems:
                 raise UserError(f"too big for this server: {problems[0]}")
             config = replace(config, max_minutes=caps.minutes, max_checkpoint_mb=caps.disk_mb)
         config = replace(config, workers=settings.workers_per_run())   # the cores it reserves (core.jobs)
         made.append((config, name + ("-bi" if config.bidirectional else "")))
-    return made, upload
+    return made, upload, notes
 
 
 def overrides(form, name, fields):

@@ -15,6 +15,8 @@ from ui.live import live_attention
 from ui.plain import plain_error, plain_text
 from ui.visitors import can_manage
 
+PLATEAU_ACCURACY = 0.01   # a finished run below this never left the plateau (every answer alike)
+
 
 def display_name(run_dir):
     return os.path.basename(run_dir)
@@ -84,6 +86,10 @@ def controls(run_dir, status, group):
             st.caption("Started by another visitor: only they or the host can stop it.")
     elif state == "failed":
         plain_error(f"The run failed: {status.get('reason') or 'no reason recorded'}")
+    elif state == "finished" and (runs.metrics_log(run_dir).best_accuracy() or 0) < PLATEAU_ACCURACY:
+        st.warning("This run never left the loss plateau: the model still writes about the same answer for "
+                   "every date, and its attention is still uniform. Train it on more examples or for more "
+                   "epochs, or pick the fast preset (its higher learning rate leaves the plateau sooner).")
     elif state == "stopped":
         kept = len(rundir.epochs(run_dir))
         lead = f"Stopped: {status['reason']}" if status.get("reason") else "Stopped by request"
