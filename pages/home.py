@@ -58,6 +58,7 @@ def manager(rows):
     if st.session_state.get("home.run") not in by_path:
         st.session_state.pop("home.run", None)
     label = lambda p: ui.run_label(by_path[p])   # noqa: E731
+    ui.keep_choice("home.run", by_path)   # a rename changes the label: the choice stays
     path = st.selectbox("Run", list(by_path), format_func=label, key="home.run", help="Or click a row of the table")
     row = by_path[path]
     left, right = st.columns([2, 3])

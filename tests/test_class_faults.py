@@ -3,6 +3,7 @@ Delete against Save, a full disk, leftovers of a failed run, server paths in mes
 import errno
 import os
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -142,3 +143,52 @@ def test_a_failed_run_leaves_no_live_snapshot(tmp_path):
     live.write(run_dir, 5, {"w": np.zeros(2, dtype=np.float32)})
     loop.record_failure(run_dir, OSError(errno.ENOSPC, "No space left on device"))
     assert not os.path.exists(live.path(run_dir)) and rundir.read_status(run_dir)["reason"] == "disk full"
+
+
+def test_listing_a_run_never_removes_a_save_in_progress_of_this_process(run_copy):
+    """A refresh's clean_tmp ran beside another tab's Save in the same server process and deleted its
+    half-written meta.json temp file: the Save said the run no longer existed (the fault probe)."""
+    stop, errors = threading.Event(), []
+
+    def refresh():
+        while not stop.is_set():
+            files.clean_tmp(run_copy)
+
+    cleaner = threading.Thread(target=refresh)
+    cleaner.start()
+    try:
+        for n in range(200):
+            try:
+                meta.rename(run_copy, f"name {n}")
+            except UserError as e:
+                errors.append(str(e))
+    finally:
+        stop.set()
+        cleaner.join()
+    assert errors == [] and meta.read(run_copy)["name"] == "name 199"
+
+
+def test_ended_training_processes_leave_no_zombie_under_the_web_server(tmp_path):
+    from core import jobs
+    from core.training.config import TrainConfig
+    root = str(tmp_path / "runs")
+    run_dir = jobs.start(root, TrainConfig(data_size=200, epochs=1, hidden_size=4, wordvec_size=2, workers=1))
+    pid = rundir.written_pid(run_dir)
+    deadline = time.monotonic() + 60
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        jobs.queue_state(root)   # what a page does at every refresh
+        time.sleep(0.1)
+    assert not os.path.exists(f"/proc/{pid}")   # ended and reaped: no zombie left under the server
+
+
+@pytest.mark.parametrize("plant", ["fifo", "outside"])
+def test_a_checkpoint_that_is_no_file_of_the_run_makes_it_damaged(run_copy, tmp_path, plant):
+    path = os.path.join(run_copy, "checkpoints", "epoch_001.npz")
+    os.remove(path)
+    if plant == "fifo":
+        os.mkfifo(path)
+    else:
+        (tmp_path / "elsewhere.npz").write_bytes(b"x")
+        os.symlink(tmp_path / "elsewhere.npz", path)
+    row = listed(run_copy)
+    assert row["state"] == rundir.DAMAGED and "epoch_001.npz" in row["reason"], row

@@ -13,8 +13,8 @@ from ui.formatting import format_duration, format_time, mark
 from ui.live import live_attention
 from ui.models import checkpoint_mtime, load, translate, translate_many, vocab
 from ui.paths import ARTIFACTS, DEMO_RUN, RUNS_ROOT, data_dirs
-from ui.pickers import (EXAMPLES, best_accuracy_text, data_file_picker, example_buttons, run_and_checkpoint_picker,
-                        run_label, run_name, run_picker)
+from ui.pickers import (EXAMPLES, best_accuracy_text, data_file_picker, example_buttons, keep_choice,
+                        run_and_checkpoint_picker, run_label, run_name, run_picker)
 from ui.plain import escape_markdown, plain_error, plain_text, plain_warning
 from ui.routing import mark_routed, open_from_link, require_router, resume_deep_link, sync_link
 from ui.runs import BEST_ACCURACY_HELP, checkpoint_listing, curve_series, metrics_log, queue_mates, run_rows

@@ -26,6 +26,15 @@ def run_label(row):
     return f"{run_name(row)} ({'best ' + best if best else row['state']})"
 
 
+def keep_choice(key, options):
+    """Call before a selectbox whose labels may change between reruns (a run renamed, its best accuracy
+    risen). Streamlit stores a selectbox's choice as the label the browser showed, and a label that no
+    longer exists falls back to the first option: the page jumped to the demo run. Written back as a
+    value, the choice survives its label."""
+    if st.session_state.get(key) in options:
+        st.session_state[key] = st.session_state[key]
+
+
 def run_picker(key, label="Run", only_with_checkpoints=True, container=None):
     """A selectbox of runs; returns the chosen row (core.rundir.listing), or None (with a note) when
     there is none."""
@@ -35,6 +44,7 @@ def run_picker(key, label="Run", only_with_checkpoints=True, container=None):
         where.info("No run with a finished epoch yet: start one on the Train page.")
         return None
     by_path = {r["path"]: r for r in options}
+    keep_choice(key, by_path)
     path = where.selectbox(label, list(by_path), format_func=lambda p: run_label(by_path[p]), key=key,
                            help="Best: " + runs.BEST_ACCURACY_HELP)
     return by_path[path]
@@ -81,6 +91,7 @@ def data_file_picker(key, label="Data file", container=None):
                    f"{shown_path(data_dirs()[0])}/ (README, Hosting).")
         return None
     by_name = {f.name: f for f in files}
+    keep_choice(key, by_name)
     name = where.selectbox(label, list(by_name), key=key,
                            format_func=lambda n: f"{n} ({by_name[n].size / 1e6:.2f} MB)")
     return by_name.get(name)

@@ -51,6 +51,13 @@ def _reap():
             del _children[pid]
 
 
+def queue_state(root):
+    """core.jobs.queue.queue_state, reaping this process's ended children on the way: the pages ask for
+    it at every refresh, and without it every Start left a zombie process under the web server."""
+    _reap()
+    return queue.queue_state(root)
+
+
 def new_run_id(root, label="run"):
     """A fresh, time-ordered directory name: 20261127-093000-label (a counter if that is taken)."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")

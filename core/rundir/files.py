@@ -120,5 +120,7 @@ def clean_tmp(run_dir):
 
 
 def _tagged_by_live_writer(tmp_name, writer_alive):
+    """True for the temp file of a live process, this one included: another thread of it (a second tab's
+    Save) may be writing it this instant."""
     tag = tmp_name[:-len(".tmp")].rsplit(".", 1)[-1]
-    return tag.isdigit() and int(tag) != os.getpid() and writer_alive(int(tag))
+    return tag.isdigit() and (int(tag) == os.getpid() or writer_alive(int(tag)))

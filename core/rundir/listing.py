@@ -60,6 +60,11 @@ def _row(run_dir, metrics):
         raise UserError("checkpoints is a file, not a folder")
     if os.path.isfile(os.path.join(run_dir, CONFIG)):
         read_vocab(run_dir)   # a run with checkpoints needs its vocabulary to be loadable
+    for name in checkpoints.names_on_disk(run_dir):   # a FIFO or a link out would hang or leak a loader
+        path = checkpoints.path(run_dir, name)
+        folder = os.path.realpath(os.path.dirname(path))
+        if not os.path.isfile(path) or os.path.dirname(os.path.realpath(path)) != folder:
+            raise UserError(f"checkpoints/{name}.npz is not a regular file of the run")
     if status["state"] not in ACTIVE_STATES:
         clean_tmp(run_dir)   # leftovers of an interrupted write; nobody writes this run now
     log = metrics.get(run_dir)

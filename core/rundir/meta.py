@@ -96,6 +96,8 @@ def delete(run_dir, root):
     real_root, real_run = os.path.realpath(root), os.path.realpath(run_dir)
     if os.path.dirname(real_run) != real_root or os.path.islink(run_dir.rstrip(os.sep)):
         raise UserError("only runs in the runs folder can be deleted (the demo run stays)")
+    if not os.path.exists(real_run):
+        raise UserError(f"{os.path.basename(real_run)} no longer exists (deleted?)")
     if not is_run_dir(real_run):
         raise UserError(f"{os.path.basename(real_run)} is not a run directory")
     state = read_status(real_run).get("state")
