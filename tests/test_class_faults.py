@@ -192,3 +192,25 @@ def test_a_checkpoint_that_is_no_file_of_the_run_makes_it_damaged(run_copy, tmp_
         os.symlink(tmp_path / "elsewhere.npz", path)
     row = listed(run_copy)
     assert row["state"] == rundir.DAMAGED and "epoch_001.npz" in row["reason"], row
+
+
+def test_a_link_to_a_damaged_run_says_so_in_one_line(run_copy, artifacts):
+    import shutil
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_app import APP
+    planted = os.path.join(artifacts, "runs", "planted-fifo")
+    shutil.copytree(run_copy, planted)
+    os.remove(os.path.join(planted, "checkpoints", "epoch_001.npz"))
+    os.mkfifo(os.path.join(planted, "checkpoints", "epoch_001.npz"))
+    try:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["run"], at.query_params["epoch"] = "planted-fifo", "1"
+        at.run()
+        at.switch_page("pages/attention.py").run()
+        assert not at.exception
+        shown = [w.value.replace("\\", "") for w in at.warning]
+        assert any("planted-fifo" in w and "damaged" in w and "epoch_001.npz" in w for w in shown), shown
+    finally:
+        shutil.rmtree(planted)

@@ -8,7 +8,7 @@ import os
 import streamlit as st
 
 from core import PROJECT_ROOT
-from core.rundir import checkpoints
+from core.rundir import DAMAGED, checkpoints
 from ui import runs
 from ui.plain import plain_warning
 
@@ -56,6 +56,9 @@ def open_from_link(prefix):
         run = next((r for r in runs.run_rows() if r["run"] == run_id), None)
         if run is None:
             problems.append(f"there is no run named {run_id[:80]!r}")
+        elif run["state"] == DAMAGED:   # not offered by the pickers: say why instead of showing another
+            problems.append(f"run {run_id[:80]!r} is damaged ({run['reason']})")
+            run = None
         else:
             st.session_state[f"{prefix}.run"] = run["path"]
     if run and (epoch or iteration):

@@ -27,6 +27,7 @@ never an exception. A "queued" or "running" status whose process is gone, or who
 to some other program, reads as "failed" (is_training_process).
 """
 import os
+import time
 
 from core.errors import UserError
 from core.rundir.files import read_json, run_lock, write_json_atomic
@@ -162,12 +163,16 @@ def is_training_process(pid, run_dir):
     """
     if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or not process_alive(pid):
         return False
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            args = [a.decode("utf-8", "surrogateescape") for a in f.read().split(b"\0")]
-    except OSError:
-        return False
-    module = next((b for a, b in zip(args, args[1:]) if a == "-m"), None)
+    for attempt in range(3):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                args = [a.decode("utf-8", "surrogateescape") for a in f.read().split(b"\0")]
+        except OSError:
+            return False
+        module = next((b for a, b in zip(args, args[1:]) if a == "-m"), None)
+        if module or args != [""]:
+            break
+        time.sleep(0.02)   # an empty command line: the waiter is exec'ing into the trainer this instant
     if module != TRAINER_MODULE and module not in WAITER_MODULES:
         return False
     try:
