@@ -2,6 +2,7 @@
 against a visitor who floods the trainer: stop every run of that visitor, or the whole queue."""
 import hmac
 import logging
+import secrets
 import threading
 import time
 
@@ -40,7 +41,9 @@ def note_failure(key, now=None):
 
 
 def _keys():
-    session = st.session_state.setdefault("ui.host.session", f"session-{id(st.session_state)}")
+    if "ui.host.session" not in st.session_state:   # a random name per session: its own count of failures
+        st.session_state["ui.host.session"] = f"session-{secrets.token_hex(8)}"
+    session = st.session_state["ui.host.session"]
     return [session] + ([f"address-{client_hash()}"] if client_hash() else [])
 
 
