@@ -197,3 +197,21 @@ def test_a_failed_maker_leaves_the_work_to_the_next_caller():
     with pytest.raises(RuntimeError):
         cache.get_or_make("k", lambda: (_ for _ in ()).throw(RuntimeError("cancelled")))
     assert cache.get_or_make("k", lambda: 7) == 7
+
+
+def test_one_sessions_wrong_passwords_do_not_lock_out_another_session(tiny_run):
+    def login(at, password):
+        at.text_input(key="ui.host.password").set_value(password)
+        next(b for b in at.button if b.label == "Log in").click().run()
+        return [e.value for e in at.error]
+
+    guesser = AppTest.from_file(APP, default_timeout=60)
+    guesser.secrets["host_password"] = "right"
+    guesser.run()
+    for _ in range(host.FREE_TRIES + 1):
+        said = login(guesser, "wrong")
+    assert any("try again in" in e for e in said)          # this session now waits
+    teacher = AppTest.from_file(APP, default_timeout=60)
+    teacher.secrets["host_password"] = "right"
+    teacher.run()
+    assert login(teacher, "right") == [] and teacher.session_state["ui.host"]   # another session does not
