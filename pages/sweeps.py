@@ -31,6 +31,8 @@ if active and ui.is_host() and st.button("Stop the whole sweep", key="sweeps.sto
     st.toast(ui.plain_text(f"Stopped {jobs.stop_all(ui.RUNS_ROOT, sweep=chosen)} run(s)."))
 
 table = pd.DataFrame(sweep.summary(runs))
+for column in table.columns.drop("setting"):
+    table[column] = pd.to_numeric(table[column])   # "not reached" (None) shows as an empty cell
 st.dataframe(table, hide_index=True, key="sweeps.table", column_config={
     name: st.column_config.NumberColumn(format="%.4f") for name in ("min", "q1", "median", "q3", "max")})
 st.caption("Final test accuracy over the seeds of each setting (the last epoch, whole test split): "
@@ -38,6 +40,6 @@ st.caption("Final test accuracy over the seeds of each setting (the last epoch, 
            "iterations and training seconds it took them.")
 st.download_button("Download the table (CSV)", table.to_csv(index=False), file_name=f"{chosen}.csv",
                    mime="text/csv", key="sweeps.csv")
-left, right = st.columns(2)
-left.plotly_chart(sweep_figures.spread_figure(runs), key="sweeps.spread")
-right.plotly_chart(sweep_figures.seed_curves_figure(runs), key="sweeps.curves")
+# one under the other: side by side, their titles and setting labels were cut in a 900 px window
+st.plotly_chart(sweep_figures.spread_figure(runs), key="sweeps.spread")
+st.plotly_chart(sweep_figures.seed_curves_figure(runs), key="sweeps.curves")

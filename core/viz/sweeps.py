@@ -14,7 +14,8 @@ def spread_figure(runs, height=360):
         fig.add_trace(go.Box(y=finals, name=html_text(label), boxpoints="all", jitter=0.4, pointpos=0,
                              marker={"color": RUN_COLORS[n % len(RUN_COLORS)]}, hoverinfo="y"))
     fig.update_layout(title="Final test accuracy per setting (each dot a seed)", yaxis_title="test accuracy",
-                      height=height, showlegend=False, margin={"l": 60, "r": 20, "t": 50, "b": 80})
+                      yaxis_range=[-0.02, 1.02], height=height, showlegend=False,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 140})   # room for long setting labels
     return fig
 
 
@@ -32,7 +33,8 @@ def seed_curves_figure(runs, height=360):
         fig.add_trace(go.Scatter(x=list(range(1, longest + 1)), y=median, mode="lines+markers",
                                  name=f"{html_text(label)} (median)", line={"color": color, "width": 3}))
     fig.update_layout(title="Test accuracy per epoch: every seed, and the median", xaxis_title="epoch",
-                      yaxis_title="test accuracy", height=height, margin={"l": 60, "r": 20, "t": 50, "b": 40},
+                      yaxis_title="test accuracy", yaxis_range=[-0.02, 1.02], height=height,
+                      margin={"l": 60, "r": 20, "t": 50, "b": 40},
                       legend={"orientation": "h", "y": -0.25})
     fig.update_xaxes(dtick=1)
     return fig
