@@ -27,6 +27,12 @@ def tiny64(tiny_run):
     return model, vocab, config
 
 
+def first_wrong_date(model, vocab, config):
+    """A generated date the tiny model gets wrong (it gets most right)."""
+    return next(text for text in data.generated(400, seed=7).questions
+                if (t := translation.translate(model, vocab, config, text)).expected and not t.correct)
+
+
 def small_model(bidirectional=False, seed=0):
     """A random float64 model small enough for central differences; weights scaled up so the
     gradients are far from zero."""
@@ -61,8 +67,7 @@ def test_free_running_is_the_models_own_generate(tiny_run):
 
 def test_teacher_forcing_parts_where_the_model_first_goes_wrong(tiny_run):
     model, vocab, config, _ = rundir.load_model(tiny_run)
-    wrong = next(text for text in data.generated(400, seed=7).questions
-                 if (t := translation.translate(model, vocab, config, text)).expected and not t.correct)
+    wrong = first_wrong_date(model, vocab, config)
     free = inspection.free_running(model, vocab, config, wrong)
     forced = inspection.teacher_forced(model, vocab, config, wrong, free.result.expected)
     part = inspection.first_difference(free.result.prediction, free.result.expected)
@@ -216,8 +221,7 @@ def test_closed_expander_computes_nothing(tiny_run):
 
 def test_teacher_forcing_view_shows_both_where_they_part(tiny_run):
     model, vocab, config, _ = rundir.load_model(tiny_run)
-    wrong = next(text for text in data.generated(400, seed=7).questions
-                 if (t := translation.translate(model, vocab, config, text)).expected and not t.correct)
+    wrong = first_wrong_date(model, vocab, config)
     free = inspection.free_running(model, vocab, config, wrong)
     forced = inspection.teacher_forced(model, vocab, config, wrong, free.result.expected)
     part = inspection.first_difference(free.result.prediction, forced.result.prediction)

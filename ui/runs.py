@@ -28,22 +28,14 @@ _METRICS = MetricsCache(max_runs=1000)
 _INDEX = listing.RunIndex(_METRICS)
 
 
-def _metrics_cache():
-    return _METRICS
-
-
-def _run_index():
-    return _INDEX
-
-
 def metrics_log(run_dir):
     """The run's metrics, read incrementally and shared by every session (core.rundir.metrics.MetricsLog)."""
-    return _metrics_cache().get(run_dir)
+    return _METRICS.get(run_dir)
 
 
 def run_rows():
     """Rows (core.rundir.listing) of the demo run and every run under RUNS_ROOT, newest first after the demo."""
-    rows = _run_index().rows(DEMO_RUN, RUNS_ROOT)   # one call: the index keeps the rows of both roots
+    rows = _INDEX.rows(DEMO_RUN, RUNS_ROOT)   # one call: the index keeps the rows of both roots
     demo = [r for r in rows if os.path.normpath(r["path"]) == os.path.normpath(DEMO_RUN)]
     others = [r for r in rows if os.path.normpath(r["path"]) != os.path.normpath(DEMO_RUN)]
     return demo[:1] + sorted(others, key=lambda r: r["started_at"] or 0, reverse=True)

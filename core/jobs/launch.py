@@ -25,7 +25,7 @@ from core.jobs import queue
 from core import PROJECT_ROOT
 from core.training.steppers import resolve_workers
 from core.rundir import (ACTIVE_STATES, definition, listing, meta, read_status, write_status, written_pid,
-                         written_state)
+                         written_status)
 
 UPLOAD_FILE = definition.UPLOAD   # an upload's copy inside each of its run directories
 MAX_WAITING = 20   # requests waiting at once (a guard against one page flooding the server)
@@ -247,7 +247,8 @@ def _cancel_queued_siblings(run_dir, pid):
     root = os.path.dirname(os.path.abspath(run_dir))
     for other in listing.run_dirs(root):
         # as written, not read_status: the process may already be gone, which reads as "failed"
-        if written_pid(other) == pid and written_state(other) == "queued":
+        written = written_status(other)
+        if written.get("pid") == pid and written.get("state") == "queued":
             write_status(other, state="stopped", ended_at=time.time(), reason="stopped before it started")
             cancelled += other != os.path.abspath(run_dir)
     return cancelled

@@ -19,4 +19,4 @@ from core.rundir.files import clean_tmp, read_json, write_json_atomic
 from core.rundir.loading import load_model, load_weights
 from core.rundir.metrics import append_metric, read_metrics
 from core.rundir.status import (ACTIVE_STATES, DAMAGED, STATES, is_training_process, process_alive, read_status,
-                                write_status, written_pid, written_state)
+                                write_status, written_pid, written_state, written_status)

@@ -118,23 +118,24 @@ def read_status(run_dir):
     return status
 
 
-def written_pid(run_dir):
-    """The pid status.json names, as written (read_status would say "failed" once it has ended)."""
+def written_status(run_dir):
+    """status.json as written, not judged (read_status says "failed" once the process has ended, which a
+    Stop or a waiting trainer must see past); {} when it cannot be read or is not an object."""
     try:
         status = read_json(os.path.join(run_dir, STATUS))
     except UserError:
-        return None
-    pid = status.get("pid") if isinstance(status, dict) else None
+        return {}
+    return status if isinstance(status, dict) else {}
+
+
+def written_pid(run_dir):
+    pid = written_status(run_dir).get("pid")
     return pid if isinstance(pid, int) and not isinstance(pid, bool) else None
 
 
 def written_state(run_dir):
-    """The state status.json says, as written, or None when it cannot be read."""
-    try:
-        status = read_json(os.path.join(run_dir, STATUS))
-    except UserError:
-        return None
-    return status.get("state") if isinstance(status, dict) else None
+    """The state as written, or None when status.json cannot be read."""
+    return written_status(run_dir).get("state")
 
 
 def process_alive(pid):
