@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 from core.errors import UserError
+from core.jobs import cluster as ray_cluster
 from core.jobs import queue
 from core import PROJECT_ROOT
 from core.training.steppers import resolve_workers
@@ -90,7 +91,7 @@ def start(root, config, label=None, owner=None, max_per_owner=None, upload=None)
 
 
 def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None,
-                requester=None, cores=None, about=None):
+                requester=None, cores=None, about=None, cluster=None):
     """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
 
     One trainer at a time on the server: the group's process (core.jobs.waiter) waits its turn in the
@@ -103,15 +104,19 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
     many as its runs use worker processes (core/jobs/queue.py).
     about: more fields for each run's meta.json (a sweep's id and the run's setting, core/sweep.py).
     upload: a validated core.data.server_files.Upload the runs train on; each run directory gets its own copy.
-    Raises UserError when a limit is reached or the queue is full; nothing is left behind when the
-    start is refused or fails.
+    cluster: a Ray address (core/jobs/cluster.py): the group trains there, through a dispatcher process
+    here (core/jobs/dispatcher.py), instead of on this server's cores.
+    Raises UserError when a limit is reached, the queue is full or the cluster does not answer;
+    nothing is left behind when the start is refused or fails.
     """
     requester = requester or Requester(owner=owner, max_per_owner=max_per_owner)
+    if cluster:   # asked before anything is written: a cluster that is down queues nothing
+        ray_cluster.check(cluster, max(resolve_workers(config) for config, _ in configs))
     try:
         with _start_lock(root):
             os.makedirs(queue.queue_dir(root), exist_ok=True)
             queue.set_pool_size(root, cores or queue.default_cores())
-            return _start_locked(root, configs, requester, max_waiting, upload, about or {})
+            return _start_locked(root, configs, requester, max_waiting, upload, about or {}, cluster)
     except OSError as e:   # a read-only or full disk: one clear line, not a traceback
         raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
 
@@ -137,7 +142,7 @@ def _check_limits(root, requester, max_waiting):
         raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
 
 
-def _start_locked(root, configs, requester, max_waiting, upload, about):
+def _start_locked(root, configs, requester, max_waiting, upload, about, cluster):
     _check_limits(root, requester, max_waiting)
     owner = requester.owner
     stamp = new_run_id(root, "")
@@ -155,8 +160,8 @@ def _start_locked(root, configs, requester, max_waiting, upload, about):
             if owner or about:
                 meta.update(run_dir, **({"owner": owner} if owner else {}), **about)
         need = max(resolve_workers(config) for config, _ in configs)
-        launched = _launch(root, run_dirs, owner, requester.client, min(need, queue.pool_size(root)),
-                           about.get("sweep"))
+        cores = need if cluster else min(need, queue.pool_size(root))   # a cluster's nodes may be bigger
+        launched = _launch(root, run_dirs, owner, requester.client, cores, about.get("sweep"), cluster)
         if requester.client:
             queue.note_start(root, requester.client)
         return launched
@@ -166,22 +171,25 @@ def _start_locked(root, configs, requester, max_waiting, upload, about):
         raise
 
 
-def _launch(root, run_dirs, owner, client=None, cores=1, sweep=None):
-    """Start the group's waiting process and write its ticket and queued statuses (which it waits for)."""
+def _launch(root, run_dirs, owner, client=None, cores=1, sweep=None, cluster=None):
+    """Start the group's waiting process (its dispatcher, for a cluster) and write its ticket and queued
+    statuses (which it waits for)."""
     os.makedirs(queue.queue_dir(root), exist_ok=True)
     seq = queue.next_seq(root)
     ticket = queue.ticket_path(root, seq)
     log = open(os.path.join(run_dirs[0], definition.LOG), "wb")
+    module = "core.jobs.dispatcher" if cluster else "core.jobs.waiter"
+    env = {**os.environ, ray_cluster.ADDRESS_ENV: cluster} if cluster else None
     child = subprocess.Popen(
-        [sys.executable, "-m", "core.jobs.waiter", os.path.abspath(root), ticket, *run_dirs],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True)   # its own session: a Ctrl-C on the server does not kill the run
+        [sys.executable, "-m", module, os.path.abspath(root), ticket, *run_dirs],
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+        start_new_session=True)   # its own session: a Ctrl-C or restart of the server does not end the run
     log.close()
     _children[child.pid] = child
     queued_at = time.time()
     try:
         # Written before the child may start, so the next Start (or another tab) already sees it.
-        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at, client, cores, sweep)
+        queue.write_ticket(ticket, seq, child.pid, run_dirs, owner, queued_at, client, cores, sweep, cluster)
         for run_dir in run_dirs:   # the trainer waits for these (core.training.loop.wait_for_launcher)
             write_status(run_dir, state="queued", pid=child.pid, epoch=0, iteration=0, queued_at=queued_at)
     except BaseException:

@@ -9,10 +9,12 @@ The queue lives in ROOT/.queue (ROOT: the runs folder):
     wait-<seq>.json     one ticket per waiting group: {"seq": int, "pid": int (its waiting process),
                         "runs": [run directory, ...], "owner": str or None, "queued_at": float,
                         "client": str or None (a hash of the client's address), "cores": int,
-                        "sweep": str or None (the sweep the run belongs to)};
+                        "sweep": str or None (the sweep the run belongs to),
+                        "cluster": the Ray address its runs train on, or absent (this server)};
                         written by core.jobs.launch at Start
-    running-<seq>.json  the same ticket once its group trains (the waiter moves it: promote)
-    core-<k>.lock       one flock per core of the pool, held by the training process that reserved it
+    running-<seq>.json  the same ticket once its group trains (the waiter moves it: promote), with
+                        "node": the cluster node it trains on, for a cluster's run
+    core-<k>.lock       one flock per core of the pool (local runs only: a cluster's runs reserve Ray's CPUs), held by the training process that reserved it
                         for as long as it lives
     cores.json          {"cores": the pool's size}, the host's setting, written at each Start
     seq                 the ticket counter
@@ -148,10 +150,11 @@ def ticket_path(root, seq):
     return os.path.join(queue_dir(root), f"wait-{seq:012d}.json")
 
 
-def write_ticket(ticket, seq, pid, runs, owner, queued_at, client=None, cores=1, sweep=None):
+def write_ticket(ticket, seq, pid, runs, owner, queued_at, client=None, cores=1, sweep=None, cluster=None):
     """A waiting group's ticket (the launcher writes it right after starting its waiting process)."""
     write_json_atomic(ticket, {"seq": seq, "pid": pid, "runs": runs, "owner": owner, "queued_at": queued_at,
-                               "client": client, "cores": cores, "sweep": sweep})
+                               "client": client, "cores": cores, "sweep": sweep,
+                               **({"cluster": cluster} if cluster else {})})
 
 
 def recent_starts(root, client, window_s=60.0):
@@ -179,11 +182,12 @@ def _starts(root):
             if isinstance(times, list)}
 
 
-def promote(root, ticket):
-    """Called by a waiting process that got its cores: its ticket becomes running-<seq>.json."""
+def promote(root, ticket, **more):
+    """Called by a waiting process that got its cores (or a dispatcher whose run started on a cluster
+    node, more: node): its ticket becomes running-<seq>.json."""
     group = read_group(ticket)
     name = os.path.basename(ticket).replace("wait-", "running-", 1)
-    write_json_atomic(os.path.join(queue_dir(root), name), group)
+    write_json_atomic(os.path.join(queue_dir(root), name), {**(group or {}), **more})
     remove_ticket(ticket)
 
 

@@ -43,7 +43,7 @@ def wait_for_turn(root, ticket, should_stop):
             # A waiter of the version before 2026-12-02 drops tickets whose process name it does not know
             # (core.jobs.waiter): write ours again, same place in line (kept for one release).
             queue.write_ticket(ticket, **{k: written.get(k) for k in TICKET_FIELDS})
-        waiting = queue.waiting_groups(root)
+        waiting = [g for g in queue.waiting_groups(root) if not g.get("cluster")]   # those wait for Ray's CPUs
         if waiting and waiting[0]["ticket"] == ticket:
             locks = queue.reserve_cores(root, max(1, min(need, queue.pool_size(root))))
             if locks:

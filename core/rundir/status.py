@@ -17,6 +17,7 @@ Its fields, their types and who writes them:
     iters_per_epoch  int     training
     queued_at        float   the launcher (core.jobs), when Start was pressed (Unix time)
     started_at       float   training, when it began
+    node             str     a cluster's run (core/jobs/dispatcher.py): the node it trains on
     ended_at         float   whoever ended it (training; the waiting process or Stop for a run that
                              never started), when it became finished, stopped or failed
 Runs of earlier versions also hold eta_s, train_size, test_size, finished_at, stopped_at and updated_at,
@@ -39,15 +40,16 @@ DAMAGED = "damaged"   # what read_status reports for a file it cannot use; never
 
 FIELDS = {"state": (str,), "reason": (str,), "traceback": (str,), "pid": (int,), "epoch": (int,),
           "iteration": (int,), "epochs": (int,), "total_iters": (int,), "iters_per_epoch": (int,),
-          "queued_at": (int, float), "started_at": (int, float), "ended_at": (int, float)}
+          "queued_at": (int, float), "started_at": (int, float), "ended_at": (int, float), "node": (str,)}
 _OLD_REASONS = ("error", "note")   # what runs of earlier versions called the reason
 
 # The process names of a run's training process (core/train.py) and of the process that waits its
-# turn in the queue (core/jobs/waiter.py). "core.train_queue" is the waiter's name before the layout
+# turn in the queue (core/jobs/waiter.py) or trains its runs on a Ray cluster (core/jobs/dispatcher.py;
+# same arguments). "core.train_queue" is the waiter's name before the layout
 # of 2026-12-02: a run queued by the previous version while the server is upgraded still reads as
 # queued (kept for one release).
 TRAINER_MODULE = "core.train"
-WAITER_MODULES = ("core.jobs.waiter", "core.train_queue")
+WAITER_MODULES = ("core.jobs.waiter", "core.jobs.dispatcher", "core.train_queue")
 
 
 def write_status(run_dir, **changes):
