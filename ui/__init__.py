@@ -19,5 +19,5 @@ from ui.plain import escape_markdown, plain_error, plain_text, plain_warning
 from ui.routing import mark_routed, open_from_link, require_router, resume_deep_link, sync_link
 from ui.runs import BEST_ACCURACY_HELP, checkpoint_listing, curve_series, metrics_log, queue_mates, run_rows
 from ui.settings import problems as setting_problems
-from ui.settings import training_cores
+from ui.settings import cluster_address, training_cores
 from ui.visitors import can_manage, class_code_accepted, is_host, owner_hash, owner_token, requester

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core.data import server_files
 from core.errors import UserError
+from core.jobs import cluster
 from core.training.estimate import Caps
 
 # name: (default, low, high, what it is); None as a default means "not set: no limit / no code"
@@ -23,7 +24,7 @@ NUMBERS = {
     # worker each than one at a time with two (python -m tools.bench_slots, 2026-12-02; README).
     "workers_per_run": (1, 1, 64, "worker processes (cores) per run"),
 }
-TEXTS = ("host_password", "class_code")
+TEXTS = ("host_password", "class_code", "ray_address")
 
 
 def _raw(name):
@@ -46,13 +47,18 @@ def _valid_number(value, low, high):
 
 
 def text(name):
-    """host_password or class_code: a non-empty string, else None (not set)."""
+    """host_password, class_code or ray_address: a non-empty string, else None (not set)."""
     value = _raw(name)
     return value if isinstance(value, str) and value else None
 
 
 def training_cores():
     return int(number("training_cores") or os.cpu_count() or 1)
+
+
+def cluster_address():
+    """The Ray cluster runs train on (ray_address, or ATTENTION_LAB_RAY_ADDRESS), or None: this server."""
+    return cluster.address(text("ray_address"))
 
 
 def workers_per_run():

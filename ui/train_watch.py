@@ -32,9 +32,11 @@ def queue_panel(state, group, me):
     if not (state["running"] or state["waiting"]):
         return
     lines = [f"Training now: {', '.join(map(display_name, g['runs']))} ({whose(g, me)}, {g.get('cores', '?')} "
-             f"core(s))" for g in state["running"]]
+             f"core(s){' on ' + g['node'] if g.get('node') else ''})" for g in state["running"]]
     for place, waiting in enumerate(state["waiting"], start=1):
-        lines.append(f"{place}. waiting: {', '.join(map(display_name, waiting['runs']))} ({whose(waiting, me)})")
+        cluster = ", waiting for free CPUs on the cluster" if waiting.get("cluster") else ""
+        lines.append(f"{place}. waiting: {', '.join(map(display_name, waiting['runs']))} ({whose(waiting, me)}"
+                     f"{cluster})")
     place = next((n for n, g in enumerate(state["waiting"], start=1) if set(g["runs"]) & set(group)), None)
     title = f"Server queue: yours is number {place} in line" if place else "Server queue"
     with st.expander(title, expanded=bool(place), icon=":material/queue:"):
@@ -72,6 +74,8 @@ def progress(run_dir, status, log):
         label += f" · about {format_duration(eta)} left" if eta is not None else " · measuring speed..."
     elif state == "queued":
         label = "waiting for its turn" if status.get("total_iters") is None else label
+    if status.get("node") and state in rundir.ACTIVE_STATES:   # a cluster's run (core/jobs/dispatcher.py)
+        label += f" · on cluster node {status['node']}"
     st.progress(min(done / total, 1.0) if total else 0.0, text=label)
 
 
