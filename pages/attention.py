@@ -25,19 +25,18 @@ except UserError as e:
     st.stop()
 
 # ----- input -----------------------------------------------------------------------------------
-if "attention.text" not in st.session_state:
-    st.session_state["attention.text"] = ui.EXAMPLES[0]
+task = ui.task_of(run)   # dates, addition, ...: its examples, where its right answers come from
+ui.start_text("attention.text", task)
 # One fixed limit, whatever the model: a limit that changed with the run or the text made Streamlit
 # draw a new box, and the next thing typed was lost (issue 20). A text longer than this model reads is
 # kept whole and gets the one-line "too long" message below.
 text = st.text_input("Input", key="attention.text", max_chars=data.MAX_QUESTION_CHARS,
-                     help=f"A date as you would write it (this model reads up to {vocab.input_width} "
-                          "characters), or any string its vocabulary allows.")
+                     help=ui.input_help(task, vocab.input_width))
 refused = translation.refused_characters(vocab, text)
 if refused:
     st.caption("Not in this model's vocabulary (it cannot read them): "
                + "  ".join(ui.escape_markdown(repr(c)) for c in refused))
-ui.example_buttons("attention.example", "attention.text")
+ui.example_buttons("attention.example", "attention.text", ui.EXAMPLES if task.dates else task.examples)
 ui.sync_link("attention", run, checkpoint, text)   # the address shows this view, to share it
 
 try:
@@ -65,12 +64,13 @@ if result.impossible:
     st.error(f"Impossible date: {ui.escape_markdown(result.impossible)}. There is no right answer; the "
              f"model wrote {prediction}.", icon=":material/event_busy:")
 elif result.expected is None:
-    st.info("The generator's forms cannot read this input, so there is no known right answer.")
+    st.info(ui.escape_markdown(task.no_answer_text()))
 elif result.correct:
-    st.success(f"Correct: the input means {result.expected}.")
+    st.success(f"Correct: {'the input means' if task.dates else 'the answer is'} "
+               f"{ui.escape_markdown(result.expected)}.")
 else:
-    st.warning(f"Wrong: the input means {result.expected}, the model wrote {prediction}. The wrong "
-               "characters are marked in red on the heatmap.")
+    st.warning(f"Wrong: {'the input means' if task.dates else 'the answer is'} {ui.escape_markdown(result.expected)}, "
+               f"the model wrote {prediction}. The wrong characters are marked in red on the heatmap.")
 
 # ----- heatmap ---------------------------------------------------------------------------------
 if result.attention is None:
@@ -137,6 +137,7 @@ def show_variants():
 
 
 st.subheader("Variants")
-if st.toggle("Show this date in every format and case, and with the day and the month moved by one",
-             key="attention.variants"):
+if ui.only_for_dates(task, "Variants (the same date in every format)") and st.toggle(
+        "Show this date in every format and case, and with the day and the month moved by one",
+        key="attention.variants"):
     show_variants()

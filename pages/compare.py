@@ -32,8 +32,7 @@ st.session_state["compare.epochs"] = [n for n in st.session_state["compare.epoch
 if st.session_state["compare.step"] not in names:
     st.session_state["compare.step"] = names[-1]
 
-if "compare.text" not in st.session_state:
-    st.session_state["compare.text"] = ui.EXAMPLES[0]
+ui.start_text("compare.text", ui.task_of(run))   # one of the run's own questions for an addition run
 text = st.text_input("Input", key="compare.text", max_chars=100)
 ui.sync_link("compare", run, text=text)
 
@@ -111,11 +110,14 @@ drawn = ui.curve_series(picked, {p: by_path[p]["run"] for p in picked})
 st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
                 key="compare.loss")
 left, right = st.columns(2)
+# alignment is scored only for dates (each answer character's source is known): say so, never "yet"
+unscored = {"test_accuracy": "no checkpoint scored yet", "alignment": "no checkpoint scored yet" if any(
+    ui.task_of(by_path[p]).dates for p in picked) else "alignment is scored for date runs only"}
 for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
                                   (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
     where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
                                            y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
-                                           empty_text="no checkpoint scored yet"), key=key)
+                                           empty_text=unscored[metric]), key=key)
 st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "
            "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
            "the mean attention an output character puts on the input character it is copied from (1 = all of "

@@ -6,15 +6,19 @@ import streamlit as st
 import ui
 from core.decoding import alignment
 from core.errors import UserError
-from ui.evaluations import evaluated
+from ui.evaluations import GENERATED, RUN_SPLIT, evaluated, sources
 
 ui.require_router(__file__)
 st.title("Errors")
 run, checkpoint = ui.run_and_checkpoint_picker("errors")
 
-source = st.radio("Evaluate on", ["Fresh generated dates", "A data file on the server"], horizontal=True,
-                  key="errors.source")
-if source == "Fresh generated dates":
+offered = sources(run["path"])   # the run's own test split (file runs), generated dates (date runs), a file
+if st.session_state.get("errors.source") not in offered:
+    st.session_state["errors.source"] = offered[0]   # a choice another run offered (dates, for an addition run)
+source = st.radio("Evaluate on", offered, horizontal=True, key="errors.source")
+if source == RUN_SPLIT:
+    dataset_key = ("run", run["path"])
+elif source == GENERATED:
     size = st.select_slider("Examples", [500, 1000, 2000, 5000, 10000], value=2000, key="errors.size")
     dataset_key = ("generated", size)
 else:
@@ -23,6 +27,7 @@ else:
         st.stop()
     # size and mtime in the key: a replaced file is evaluated again, an unchanged one is not
     dataset_key = ("file", chosen.name, chosen.size, chosen.mtime_ns)
+st.session_state["errors.dataset_key"] = dataset_key   # the agreement of attention and gradients uses it too
 
 try:
     result = evaluated(run["path"], checkpoint, dataset_key)
@@ -56,9 +61,10 @@ def accuracy_bars(groups, title):
     return figure
 
 
-left, right = st.columns([3, 2])
-left.plotly_chart(accuracy_bars(result.by_label(), "format"), key="errors.by_format")
-right.plotly_chart(accuracy_bars(result.by_case(), "case"), key="errors.by_case")
+if ui.only_for_dates(ui.task_of(run), "Accuracy per format and case"):
+    left, right = st.columns([3, 2])
+    left.plotly_chart(accuracy_bars(result.by_label(), "format"), key="errors.by_format")
+    right.plotly_chart(accuracy_bars(result.by_case(), "case"), key="errors.by_case")
 
 mistakes = result.mistakes()
 st.subheader(f"Wrong predictions ({len(mistakes)})")

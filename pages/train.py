@@ -48,6 +48,7 @@ with st.expander("New training run", expanded=form_open, icon=":material/tune:")
     form = training_form()
     if active:
         st.caption("Another run is training: a new one joins the queue and starts when its turn comes.")
+    ui.addition_demo()   # one click trains the book's chapter 7 addition task (ui/addition_demo.py)
 if form.start or form.comparison:
     start(form)
 

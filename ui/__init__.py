@@ -6,8 +6,10 @@
     visitors.py    owner token, host login, rights     plain.py       users' text as plain text
     curve_controls.py  TensorBoard's curve controls    formatting.py  times, durations, marks
     settings.py    the host's settings, checked        host.py        the host's login and actions
+    tasks.py       a run's task: its examples, date-only panels
     train_form.py, train_watch.py, run_editor.py: the parts of the Train and Runs pages
 """
+from ui.addition_demo import addition_demo
 from ui.curve_controls import curve_controls
 from ui.formatting import format_duration, format_time, mark
 from ui.live import live_attention
@@ -20,4 +22,5 @@ from ui.routing import mark_routed, open_from_link, require_router, resume_deep_
 from ui.runs import BEST_ACCURACY_HELP, checkpoint_listing, curve_series, metrics_log, queue_mates, run_rows
 from ui.settings import problems as setting_problems
 from ui.settings import training_cores
+from ui.tasks import input_help, only_for_dates, start_text, task_of
 from ui.visitors import can_manage, class_code_accepted, is_host, owner_hash, owner_token, requester

@@ -1,19 +1,23 @@
-"""The live attention widget of the Train page: a probe date's attention at a run's newest weights."""
+"""The live attention widget of the Train page: a probe's attention at a run's newest weights (a date, or
+one of the run's own questions for another task)."""
 import streamlit as st
 
 from core import viz
 from core.errors import UserError
 from ui import models, runs
 from ui.formatting import mark
-from ui.pickers import EXAMPLES
+from ui.tasks import start_text
 from ui.plain import plain_error
 
 
 def live_attention(run_dir, key="train.probe"):
     """The probe date's attention at the run's newest weights: the live snapshot while it trains,
     else its latest checkpoint. Typed before or during training; every tab computes its own."""
-    text = st.text_input("Probe date", EXAMPLES[0], key=key, max_chars=100,
-                         help="Any date: its attention is redrawn from the newest weights every few seconds.")
+    task = models.task(run_dir)   # a date for a date run, one of its own questions for any other task
+    start_text(key, task)
+    text = st.text_input(f"Probe {task.noun}", key=key, max_chars=100,
+                         help=f"Any {task.noun} the model can read: its attention is redrawn from the newest "
+                              "weights every few seconds.")
     try:
         live_result = models.translate_live(run_dir, text)
         if live_result is not None:
