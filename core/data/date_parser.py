@@ -162,12 +162,12 @@ def impossible(text):
     (or a weekday that does not match it), else None."""
     for r in _readings(text.strip()):
         if r.style in STYLE_SET:
-            return _why_not(r)
+            return calendar_problem(r.year, r.month, r.day, r.weekday)
     return None
 
 
-def _why_not(r):
-    year, month, day, weekday = r.year, r.month, r.day, r.weekday
+def calendar_problem(year, month, day, weekday=None):
+    """Why year-month-day (and weekday, 0 = Monday) is no date of the calendar, in one line, or None."""
     if not 1 <= year <= 9999:
         return f"year {year} is outside the calendar"
     if not 1 <= month <= 12:

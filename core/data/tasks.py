@@ -10,7 +10,7 @@ once from the file it trained on.
 import re
 from dataclasses import dataclass, field
 
-from core.data import date_parser
+from core.data import date_parser, honesty
 
 # The Attention page's example dates: one per kind of form, so the buttons show the range
 DATE_EXAMPLES = ("Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
@@ -60,7 +60,7 @@ class Task:
     def no_answer_text(self):
         """One line saying why an input has no known right answer."""
         if self.dates:
-            return "The generator's forms cannot read this input, so there is no known right answer."
+            return honesty.UNREADABLE   # a date model always writes some date: say that this one means nothing
         if self.note:
             return f"No known right answer: {self.note}."
         return (f"This {self.noun} is not one of this run's questions, so its right answer is unknown "
