@@ -11,6 +11,7 @@ from core.data import variants
 from core.decoding import translation
 from core.errors import UserError
 from core.rundir import checkpoints
+from ui.honesty import date_notes
 from ui.inspection import look_inside
 
 ui.require_router(__file__)
@@ -71,6 +72,7 @@ elif result.correct:
 else:
     st.warning(f"Wrong: {'the input means' if task.dates else 'the answer is'} {ui.escape_markdown(result.expected)}, "
                f"the model wrote {prediction}. The wrong characters are marked in red on the heatmap.")
+date_notes(result, task)   # an output that is no date; a numeric date that reads two ways
 
 # ----- heatmap ---------------------------------------------------------------------------------
 if result.attention is None:
