@@ -15,6 +15,7 @@ pages = [
     st.Page("pages/sweeps.py", title="Sweeps", icon=":material/stacked_line_chart:"),
 ]
 page = st.navigation(pages)
+ui.page_style()   # narrow windows: more room for the figures
 ui.resume_deep_link()
 for problem in ui.setting_problems():   # the host's settings, checked: one line each, every page
     ui.plain_warning(problem)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import data, viz
+from core import data
 from core.data import variants
 from core.decoding import translation
 from core.errors import UserError
@@ -81,10 +81,8 @@ if result.attention is None:
 else:
     outline = result.spans is not None and st.toggle(
         "Outline the characters each answer character comes from", value=True, key="attention.outline")
-    figure = viz.attention_heatmap(result, title=f"{run['run']}, {checkpoints.title(checkpoint)}",
-                                   spans=result.spans if outline else None)
-    st.plotly_chart(figure, key="attention.heatmap", width="stretch",
-                    config={"toImageButtonOptions": {"filename": "attention"}})
+    ui.heatmap_chart(result, "attention.heatmap", title=f"{ui.run_name(run)}, {checkpoints.title(checkpoint)}",
+                     spans=result.spans if outline else None, file_name=ui.file_stem(ui.run_name(run), checkpoint))
     st.caption("Rows: output characters. Columns: input characters in reading order. The strip on the "
                "right (p) is how sure the model was of each output character. Hover a cell for its exact "
                "weight; the camera icon in the chart's toolbar saves it as PNG.")
@@ -92,18 +90,13 @@ else:
                           index=[f"{t + 1}:{c}" for t, c in enumerate(result.prediction)],
                           columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
     st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
-                       file_name="attention.csv", mime="text/csv", key="attention.csv")
+                       file_name=f"{ui.file_stem(ui.run_name(run), checkpoint)}.csv", mime="text/csv", key="attention.csv")
 
     st.subheader("Lines view")
     st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
-               "darker a line, the more the output character looks at that input character. Pick one output "
-               "character to see its lines alone.")
-    positions = ["all"] + list(range(len(result.prediction)))
-    picked = st.segmented_control(
-        "Output character", positions, default="all", key="attention.lines_pick",
-        format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
-    st.plotly_chart(viz.attention_lines(result, selected=None if picked in (None, "all") else picked),
-                    key="attention.lines")
+               "darker a line, the more the output character looks at that input character. Click an output "
+               "character (or pick it here) to highlight its lines; wrong ones are red, ␣ is a blank.")
+    ui.lines_view(result, "attention")
 
     # computed only while open (on_change="rerun" makes .open tell), so typing stays as fast as before
     inside = st.expander("Look inside this decision", key="attention.inspect", on_change="rerun")

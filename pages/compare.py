@@ -9,8 +9,6 @@ from core.errors import UserError
 from core.viz import curves
 from ui.inspection import agreement_per_checkpoint
 
-SIDE_BY_SIDE_PX = 290   # three fit in a 1400 px window's content (about 940 px)
-
 ui.require_router(__file__)
 st.title("Compare")
 ui.open_from_link("compare")
@@ -47,37 +45,30 @@ def translate_every_checkpoint():
         return None
 
 
-def checkpoints_side_by_side(results):
+def checkpoints_side_by_side(results, width):
     chosen = st.multiselect("Checkpoints", names, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
-    # A row that wraps, of fixed-width heatmaps: three side by side in a wide window, one under the other
-    # in a 900 px one (the browser decides; equal columns made them 120 px wide and unreadable there).
-    row = st.container(horizontal=True, gap="small")
-    for name in chosen:
-        cell = row.container(width=SIDE_BY_SIDE_PX)
-        # the label above the chart, not as a two-line Plotly title, whose first line Plotly cuts off
-        cell.caption(labels[name])
-        cell.plotly_chart(viz.attention_heatmap(results[name], title=ui.mark(results[name]), compact=True),
-                          key=f"compare.side.{name}")
+    ui.side_by_side([results[n] for n in chosen], [labels[n] for n in chosen], [f"compare.side.{n}" for n in chosen],
+                    width)
 
 
-def step_through(results):
+def step_through(results, width):
     step = st.select_slider("Checkpoint", names, key="compare.step", format_func=labels.get) \
         if len(names) > 1 else names[0]
-    st.plotly_chart(viz.attention_heatmap(results[step], title=f"{labels[step]}: {ui.mark(results[step])}"),
-                    key="compare.stepper")
+    ui.heatmap_chart(results[step], "compare.stepper", title=f"{labels[step]}: {ui.mark(results[step])}", width=width,
+                     file_name=ui.file_stem(ui.run_name(run), step))
 
 
 def replay(results):
     log = ui.metrics_log(run["path"])   # the incremental reader the Train page uses
     loss = list(zip(log.iteration.tolist(), log.loss.tolist()))
     frames = [(labels[c.name], c.iteration, results[c.name]) for c in listing]
-    figure = viz.replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
+    figure = viz.replay_figure(frames, loss, title=f"{ui.run_name(run)}: {text.strip()}")
     st.plotly_chart(figure, key="compare.replay")
     st.caption("Press Play, or drag the slider: the heatmap steps through every checkpoint in training order "
                "and the red dot marks it on the loss curve.")
     st.download_button("Download the animation (HTML)", lambda: figure.to_html(include_plotlyjs=True),
-                       file_name=f"attention-replay-{run['run']}.html", mime="text/html", key="compare.replay_html",
+                       file_name=f"{ui.file_stem('attention-replay', ui.run_name(run))}.html", mime="text/html", key="compare.replay_html",
                        help="A standalone page with the same animation; it works offline.")
 
 
@@ -86,11 +77,12 @@ if run["model"] != "attention":
 else:
     results = translate_every_checkpoint()
     if results:
+        width = ui.container_width("compare.width")   # the tabs' width, measured once for the three
         side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
         with side:
-            checkpoints_side_by_side(results)
+            checkpoints_side_by_side(results, width)
         with steps:
-            step_through(results)
+            step_through(results, width)
         with replayed:
             replay(results)
     agreement_per_checkpoint(run)   # does attention agree more with gradients as it forms? (issue 22)

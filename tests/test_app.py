@@ -106,7 +106,8 @@ def test_attention_confidence_strip_and_metric(tiny_run):
     [spec] = heatmaps(at)
     strip = spec["data"][1]
     np.testing.assert_allclose(np.ravel(strip["z"]), expected.confidence, rtol=1e-6)
-    assert strip["x0"] == len("Aug 19, 2003") + 1.5              # one column right of the input's
+    layout = spec["layout"]
+    assert strip["xaxis"] == "x2" and layout["xaxis2"]["domain"][0] > layout["xaxis"]["domain"][1]   # right of the map
     assert [row[0] for row in strip["text"]] == [f"{p:.2f}" for p in expected.confidence]
     assert metric(at, "Confidence") == f"{expected.confidence.min():.2f}"
     assert "sure of" in spec["data"][0]["text"][0][0] and "&lt;- input 1 'A', weight" in spec["data"][0]["text"][0][0]
@@ -131,7 +132,7 @@ def test_attention_marks_the_wrong_characters(tiny_run):
     bad_rows = [t for t, bad in enumerate(expected.wrong) if bad]
     rows = spec["layout"]["yaxis"]["ticktext"]
     assert [t for t, label in enumerate(rows) if "color" in label] == bad_rows
-    assert [t for t, label in enumerate(spec["layout"]["yaxis2"]["ticktext"]) if "✗" in label] == bad_rows
+    assert sorted(a["y"] for a in spec["layout"]["annotations"] if "✗" in a["text"]) == bad_rows
     frames = [s for s in spec["layout"]["shapes"] if s.get("name") == "wrong"]
     assert sorted(round(s["y0"] + 0.5) for s in frames) == bad_rows
 

@@ -6,12 +6,15 @@
     visitors.py    owner token, host login, rights     plain.py       users' text as plain text
     curve_controls.py  TensorBoard's curve controls    formatting.py  times, durations, marks
     settings.py    the host's settings, checked        host.py        the host's login and actions
+    layout.py      widths measured in the browser, page style
     tasks.py       a run's task: its examples, date-only panels
     train_form.py, train_watch.py, run_editor.py: the parts of the Train and Runs pages
 """
 from ui.addition_demo import addition_demo
+from ui.attention_views import file_stem, heatmap_chart, lines_view, side_by_side
 from ui.curve_controls import curve_controls
 from ui.formatting import format_duration, format_time, mark
+from ui.layout import container_width, page_style
 from ui.live import live_attention
 from ui.models import checkpoint_mtime, load, translate, translate_many, vocab
 from ui.paths import ARTIFACTS, DEMO_RUN, RUNS_ROOT, data_dirs

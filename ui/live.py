@@ -6,6 +6,7 @@ from core import viz
 from core.errors import UserError
 from ui import models, runs
 from ui.formatting import mark
+from ui.layout import container_width
 from ui.tasks import start_text
 from ui.plain import plain_error
 
@@ -32,5 +33,6 @@ def live_attention(run_dir, key="train.probe"):
     except UserError as e:
         plain_error(e)
         return
-    st.plotly_chart(viz.attention_heatmap(result, title=f"{where}: {mark(result)}", compact=True),
-                    key=f"{key}.heatmap")
+    width = container_width(f"{key}.width")   # square cells as large as the column allows
+    st.plotly_chart(viz.attention_heatmap(result, title=f"{where}: {mark(result)}", compact=True, width=width),
+                    key=f"{key}.heatmap", width="content")
