@@ -16,17 +16,22 @@ DEFAULT_PX = 700
 
 _JS = f"""
 export default function (component) {{
-  const {{ parentElement, setStateValue }} = component;
+  const {{ parentElement, setStateValue, data }} = component;
   const box = parentElement instanceof ShadowRoot ? parentElement.host : parentElement;
-  let sent = -1, timer = null;
-  const report = () => {{
+  const known = data ? data.known : null;   // the width Python last drew with
+  let sent = null;
+  const check = () => {{
     const width = Math.floor(box.getBoundingClientRect().width / {STEP_PX}) * {STEP_PX};
-    if (width > 0 && width !== sent) {{ sent = width; setStateValue("width", width); }}
+    if (width > 0 && width !== known && width !== sent) {{ sent = width; setStateValue("width", width); }}
   }};
-  const observer = new ResizeObserver(() => {{ clearTimeout(timer); timer = setTimeout(report, 200); }});
+  // on resize (debounced), and once a second: a report lost in a rerun, or a style applied after the
+  // first measurement, is caught up with (it stops as soon as Python draws with the width measured)
+  let timer = null;
+  const observer = new ResizeObserver(() => {{ clearTimeout(timer); timer = setTimeout(check, 200); }});
   observer.observe(box);
-  report();
-  return () => {{ observer.disconnect(); clearTimeout(timer); }};
+  const poll = setInterval(check, 1000);
+  check();
+  return () => {{ observer.disconnect(); clearTimeout(timer); clearInterval(poll); }};
 }}
 """
 _MEASURE = st.components.v2.component("attention_lab.container_width", js=_JS,
@@ -36,7 +41,9 @@ _MEASURE = st.components.v2.component("attention_lab.container_width", js=_JS,
 def container_width(key, default=DEFAULT_PX):
     """The width in px of the container this is called in (a tab, a column, the page), as the browser
     last reported it; `default` until it has. A hidden container (another tab) reports nothing."""
-    result = _MEASURE(key=key, on_width_change=lambda: None, height=0)
+    state = st.session_state.get(key)
+    known = state.get("width") if hasattr(state, "get") else None
+    result = _MEASURE(key=key, data={"known": known}, on_width_change=lambda: None, height=0)
     width = getattr(result, "width", None)
     return int(width) if isinstance(width, (int, float)) and width > 0 else default
 
