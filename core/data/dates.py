@@ -195,8 +195,10 @@ FORMATS = tuple(FORMAT_WEIGHTS)
 FORMAT_STYLES = {f: tuple(s for s in STYLES if format_of(s) == f) for f in FORMATS}
 NUMERIC_FORMATS = tuple(f for f in FORMATS if FORMAT_STYLES[f][0].numeric)
 WORD_FORMATS = tuple(f for f in FORMATS if f not in NUMERIC_FORMATS)
-# The formats of issue 21, apart, so tables can show old and new.
+# The formats of issue 21, apart, so tables can show old and new; runs saved before it were trained
+# on the others only (with an input width of 38 and no apostrophe or 'x': see trained_formats).
 NEW_FORMATS = FORMATS[FORMATS.index("compact"):]
+OLD_FORMATS = FORMATS[:FORMATS.index("compact")]
 # One style per format for render(date, "format") and for variants().
 REPRESENTATIVE = {
     "full": Style("mdy", "full", "1", weekday="full", weekday_comma=True, comma="day"),
@@ -330,6 +332,13 @@ def _pick_style(fmt, date, pick):
 # each other, so some style on one of these dates writes it (tests check it on random dates).
 _LONGEST_DATES = (dt.date(2015, 9, 23), dt.date(2015, 9, 27))   # a Wednesday, and the 27th
 INPUT_WIDTH = max(len(render(d, s)[0]) for d in _LONGEST_DATES for s in STYLES)
+
+
+def trained_formats(chars, input_width):
+    """The formats a model with this vocabulary and width learnt from the generator: every one, or for
+    a run saved before issue 21 (its vocabulary lacks the new forms' characters, its width is shorter)
+    the formats of that time."""
+    return FORMATS if set(alphabet()) <= set(chars) and input_width >= INPUT_WIDTH else OLD_FORMATS
 
 
 @functools.lru_cache(maxsize=1)
