@@ -78,7 +78,8 @@ else:
     results = translate_every_checkpoint()
     if results:
         width = ui.container_width("compare.width")   # the tabs' width, measured once for the three
-        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
+        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"], key="compare.view",
+                                        on_change="rerun")   # Home's "watch it form" opens Replay
         with side:
             checkpoints_side_by_side(results, width)
         with steps:
@@ -99,17 +100,19 @@ picked = st.multiselect("Runs", list(by_path), key="compare.runs",
 
 options = ui.curve_controls("compare.curves", default_x="iteration")
 drawn = ui.curve_series(picked, {p: by_path[p]["run"] for p in picked})
-st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
-                key="compare.loss")
-left, right = st.columns(2)
 # alignment is scored only for dates (each answer character's source is known): say so, never "yet"
 unscored = {"test_accuracy": "no checkpoint scored yet", "alignment": "no checkpoint scored yet" if any(
     ui.task_of(by_path[p]).dates for p in picked) else "alignment is scored for date runs only"}
-for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
-                                  (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
-    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
-                                           y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
-                                           empty_text=unscored[metric]), key=key)
+figures = [curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"])] + [
+    curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title, y_title=curves.SCORE_LABELS[metric],
+                        per_checkpoint=True, empty_text=unscored[metric])
+    for metric, title in (("test_accuracy", "Test accuracy per checkpoint"),
+                          ("alignment", "Alignment score per checkpoint"))]
+curves.share_x(figures)   # one x range: a checkpoint sits at the same place in the three charts
+st.plotly_chart(figures[0], key="compare.loss")
+left, right = st.columns(2)
+left.plotly_chart(figures[1], key="compare.accuracy")
+right.plotly_chart(figures[2], key="compare.alignment")
 st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "
            "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
            "the mean attention an output character puts on the input character it is copied from (1 = all of "

@@ -1,4 +1,5 @@
-"""Runs: every run with its state and settings; open one in a view, rename it, annotate it, delete it."""
+"""Home: what the app is and where to start (ui/landing.py), then the runs: every run with its state
+and settings; open one in a view, rename it, annotate it, delete it."""
 import os
 
 import pandas as pd
@@ -7,6 +8,7 @@ import streamlit as st
 import ui
 from core import rundir
 from ui.host import host_login
+from ui.landing import landing
 from ui.run_editor import run_editor
 
 REFRESH_S = 2.0        # while a run trains or waits
@@ -14,12 +16,9 @@ IDLE_REFRESH_S = 10.0  # otherwise: only to notice a new run
 MAX_ERRORS_SHOWN = 3
 
 ui.require_router(__file__)
-st.title("Attention Lab")
-st.markdown(
-    "Attention Lab trains the attention seq2seq model of *Deep Learning from Scratch 2* (chapter 8), "
-    "written in plain NumPy, to turn dates like *Tuesday, November 22, 2016* into *2016-11-22*. "
-    "Start a run and watch it learn, then type your own dates and see, character by character, "
-    "where the decoder looks. Compare epochs and runs to see attention form as training goes on.")
+st.title("Home")   # the sidebar's name for this page (app.py)
+landing()          # what the app is, the demo's attention, three first steps
+st.header("Runs", divider="gray")
 host_login()
 me = ui.owner_hash()
 active_at_load = any(r["state"] in rundir.ACTIVE_STATES for r in ui.run_rows())
@@ -112,7 +111,3 @@ def runs_view():
 
 
 st.fragment(runs_view, run_every=REFRESH_S if active_at_load else IDLE_REFRESH_S)()
-
-st.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
-st.page_link("pages/attention.py", label="Look at attention", icon=":material/grid_on:")
-st.page_link("pages/compare.py", label="Compare epochs and runs", icon=":material/compare:")
