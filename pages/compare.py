@@ -1,6 +1,5 @@
 """Compare: one input through a run's checkpoints (side by side, step by step, replayed), and runs
 against each other."""
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -95,17 +94,17 @@ queue_order = sorted(ui.queue_mates(run, everything), key=lambda p: by_path[p]["
 if st.session_state.pop("compare.runs.reset", False) or "compare.runs" not in st.session_state:
     st.session_state["compare.runs"] = queue_order
 picked = st.multiselect("Runs", list(by_path), key="compare.runs",
-                        format_func=lambda p: by_path[p]["run"])
+                        format_func=lambda p: ui.run_name(by_path[p]))
 
 
 options = ui.curve_controls("compare.curves", default_x="iteration")
-drawn = ui.curve_series(picked, {p: by_path[p]["run"] for p in picked})
+drawn = ui.curve_series(picked, {p: ui.run_name(by_path[p]) for p in picked})
 # alignment is scored only for dates (each answer character's source is known): say so, never "yet"
 unscored = {"test_accuracy": "no checkpoint scored yet", "alignment": "no checkpoint scored yet" if any(
     ui.task_of(by_path[p]).dates for p in picked) else "alignment is scored for date runs only"}
 figures = [curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"])] + [
     curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title, y_title=curves.SCORE_LABELS[metric],
-                        per_checkpoint=True, empty_text=unscored[metric])
+                        per_checkpoint=True, empty_text=unscored[metric], legend=False)   # the loss chart's names it
     for metric, title in (("test_accuracy", "Test accuracy per checkpoint"),
                           ("alignment", "Alignment score per checkpoint"))]
 curves.share_x(figures)   # one x range: a checkpoint sits at the same place in the three charts
@@ -113,13 +112,8 @@ st.plotly_chart(figures[0], key="compare.loss")
 left, right = st.columns(2)
 left.plotly_chart(figures[1], key="compare.accuracy")
 right.plotly_chart(figures[2], key="compare.alignment")
-st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "
+st.caption("A run has one color in all three charts, named in the loss chart's legend. Filled dots: epoch ends, scored on the whole test set; "
            "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
            "the mean attention an output character puts on the input character it is copied from (1 = all of "
            "it); runs without attention have none.")
-configs = pd.DataFrame([{"run": by_path[p]["run"], "best test accuracy": ui.best_accuracy_text(by_path[p]),
-                         **rundir.read_config(p).to_json()} for p in picked])
-if not configs.empty:
-    st.dataframe(configs, hide_index=True, key="compare.configs",
-                 column_config={"run": st.column_config.TextColumn(width="large"),
-                                "best test accuracy": st.column_config.TextColumn(help=ui.BEST_ACCURACY_HELP)})
+ui.settings_table(picked, by_path)   # the settings that differ, highlighted

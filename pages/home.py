@@ -33,7 +33,7 @@ def table(rows):
     return pd.DataFrame([{
         "name": r["name"], "state": shown_state(r), "epochs": f"{r['epochs']}/{r['planned_epochs']}",
         "best test accuracy": r["best_accuracy"], "model": r["model"], "hidden": r["hidden"], "lr": r["lr"],
-        "batch": r["batch"], "data": "generator" if r["data"] == "generator" else os.path.basename(r["data"]),
+        "batch": r["batch"], "data": r["data_label"],   # "generator, 20,000"
         "seed": r["seed"], "started": ui.format_time(r["started_at"]), "yours": r["owner"] == me and r["owner"] is not None,
         "note": r["note"], "run": r["run"],
     } for r in rows])
@@ -63,7 +63,7 @@ def manager(rows):
     left, right = st.columns([2, 3])
     with left:
         st.text(f"{row['name']}\nfolder: {row['run']}\n{row['model']}, hidden {row['hidden']}, lr {row['lr']}, "
-                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data']}"
+                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data_label']}"
                 + (f"\nended: {ui.format_time(row['ended_at'])}" if row["ended_at"] else ""))
         if row["note"]:
             st.text(row["note"])   # users' text: plain, never Markdown
@@ -95,12 +95,12 @@ def runs_view():
         return
     st.session_state["home.order"] = [r["path"] for r in rows]
     st.dataframe(table(rows), hide_index=True, key="home.runs", on_select=select_row, selection_mode="single-row",
-                 column_config={
-                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
-                                                                          help=ui.BEST_ACCURACY_HELP),
-                     "yours": st.column_config.CheckboxColumn(help="Started by this browser"),
-                     "lr": st.column_config.NumberColumn(format="%.4g"),
-                     "run": st.column_config.TextColumn("folder")})
+                 column_config=ui.runs_column_config(   # every column's header explains it
+                     **{"best test accuracy": st.column_config.ProgressColumn(
+                         min_value=0.0, max_value=1.0, format="percent", help=ui.BEST_ACCURACY_HELP),
+                        "yours": st.column_config.CheckboxColumn(help=ui.RUNS_COLUMN_HELP["yours"]),
+                        "lr": st.column_config.NumberColumn(format="%.4g", help=ui.RUNS_COLUMN_HELP["lr"]),
+                        "run": st.column_config.TextColumn("folder", help=ui.RUNS_COLUMN_HELP["folder"])}))
     failed = [r for r in rows if r["state"] == "failed" and r["reason"]]
     for r in failed[:MAX_ERRORS_SHOWN]:
         ui.plain_error(f"{r['run']} failed: {r['reason']}")

@@ -21,6 +21,7 @@ from ui.paths import ARTIFACTS, DEMO_RUN, RUNS_ROOT, data_dirs
 from ui.pickers import (EXAMPLES, best_accuracy_text, data_file_picker, example_buttons, keep_choice,
                         run_and_checkpoint_picker, run_label, run_name, run_picker)
 from ui.plain import escape_markdown, plain_error, plain_text, plain_warning
+from ui.run_tables import RUNS_COLUMN_HELP, runs_column_config, settings_table
 from ui.routing import mark_routed, open_from_link, require_router, resume_deep_link, sync_link
 from ui.runs import BEST_ACCURACY_HELP, checkpoint_listing, curve_series, metrics_log, queue_mates, run_rows
 from ui.settings import problems as setting_problems

@@ -3,6 +3,7 @@ import streamlit as st
 
 from core.data import server_files, tasks
 from ui import runs
+from ui.runs import run_name
 from ui.paths import data_dirs, shown_path
 from ui.plain import escape_markdown
 
@@ -12,12 +13,6 @@ EXAMPLES = list(tasks.DATE_EXAMPLES)
 def best_accuracy_text(row):
     """A row's best accuracy as every page writes it ("99.92%"), or "" when no epoch has ended."""
     return "" if row["best_accuracy"] is None else f"{row['best_accuracy']:.2%}"
-
-
-def run_name(row):
-    """A run's name, with its folder when it was renamed: folders are unique, names need not be (two
-    runs renamed alike, or a run renamed to another's folder, are still told apart)."""
-    return row["name"] if row["name"] == row["run"] else f"{row['name']} [{row['run']}]"
 
 
 def run_label(row):

@@ -1,6 +1,5 @@
 """The Train page's view of a group of runs while it trains: the server's queue, the group's runs,
 progress with an ETA, Stop, and the live charts (loss, scores, a probe date's attention)."""
-import os
 
 import streamlit as st
 
@@ -20,7 +19,7 @@ PLATEAU_ACCURACY = 0.01   # a finished run below this never left the plateau (ev
 
 
 def display_name(run_dir):
-    return os.path.basename(run_dir)
+    return runs.name_of(run_dir)   # its name, as every page shows it (with the folder when renamed)
 
 
 def whose(group, me):

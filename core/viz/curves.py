@@ -21,6 +21,8 @@ X_LABELS = {"epoch": "epoch", "iteration": "iteration", "examples": "examples se
             "time": "training time (s)"}
 SCORE_LABELS = {"test_accuracy": "test accuracy", "alignment": "alignment score"}
 MAX_POINTS = 2000          # per figure, split between the runs drawn
+LEGEND_ROW_PX = 21         # a row of legend entries; the figure grows by one per row past the first
+LEGEND_WIDTH_PX = 540      # the width legends are laid out for: a full-width chart in a 900 px window
 CHECKPOINT_COLOR = "#111111"   # the checkpoint markers: a colour no run has (RUN_COLORS)
 
 
@@ -240,8 +242,11 @@ def share_x(figures, at_least=None):
 
 
 def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
-                 y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet"):
+                 y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet",
+                 legend=True):
     """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1.
+
+    legend=False: no legend (a chart beside one whose legend names the same runs in the same colours).
 
     per_checkpoint: also the checkpoints saved inside epochs (scored on a fixed test subset), drawn as
     open markers beside the epoch ends' filled ones. A run keeps its color (RUN_COLORS[n]) in every figure.
@@ -269,7 +274,7 @@ def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), titl
                 line={"color": color, "dash": "dot" if several and m else None}, **group,
                 marker={"symbol": ["circle-open" if i else "circle" for i in inside]} if any(inside) else None,
                 hovertext=[_point_label(r) for _, r in points] if per_checkpoint else None))
-    _layout(fig, title, X_LABELS[x], y_title, height, show_legend=len(fig.data) > 1 or several)
+    _layout(fig, title, X_LABELS[x], y_title, height, show_legend=legend and (len(fig.data) > 1 or several))
     fig.update_layout(legend_traceorder="grouped")
     fig.update_yaxes(range=[0, 1.02])
     if x == "epoch":
@@ -302,12 +307,26 @@ def _layout(fig, title, x_title_text, y_title, height, show_legend):
     """
     if show_legend:
         _legend(fig, title)
+        height += LEGEND_ROW_PX * (legend_rows(fig) - 1)   # the plot keeps its height under six runs' names
     else:
         fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
                           margin={"l": 60, "r": 20, "t": 50, "b": 45})
     fig.update_layout(xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
                       showlegend=show_legend)
     fig.update_xaxes(rangemode="tozero")
+
+
+def legend_rows(fig, width=LEGEND_WIDTH_PX):
+    """The rows a horizontal legend of the figure's named traces takes in a chart `width` px wide (an
+    entry: its name at about 7 px a character, plus the symbol and the gaps)."""
+    names = [t.name or "" for t in fig.data if t.showlegend is not False]
+    rows, used = 1, 0
+    for name in names:
+        entry = 7 * len(name) + 50
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
 
 
 def _legend(fig, title):
