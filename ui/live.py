@@ -7,7 +7,6 @@ from core.errors import UserError
 from ui import models, runs
 from ui.formatting import mark
 from ui.layout import container_width
-from ui.tasks import start_text
 from ui.plain import plain_error
 
 
@@ -15,8 +14,11 @@ def live_attention(run_dir, key="train.probe"):
     """The probe date's attention at the run's newest weights: the live snapshot while it trains,
     else its latest checkpoint. Typed before or during training; every tab computes its own."""
     task = models.task(run_dir)   # a date for a date run, one of its own questions for any other task
-    start_text(key, task)
-    text = st.text_input(f"Probe {task.noun}", key=key, max_chars=100,
+    # The first example as the box's default, not set through st.session_state: inside this run_every
+    # fragment the browser sent a state-set value back empty a few seconds later. A box per kind of task,
+    # so a date typed for one run is not offered to an addition run.
+    text = st.text_input(f"Probe {task.noun}", task.examples[0] if task.examples else "",
+                         key=key if task.dates else f"{key}.{task.kind}", max_chars=100,
                          help=f"Any {task.noun} the model can read: its attention is redrawn from the newest "
                               "weights every few seconds.")
     try:
