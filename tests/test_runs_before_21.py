@@ -54,3 +54,17 @@ def test_generated_dates_for_it_are_in_the_forms_it_learnt_and_fit_it():
     vocab.encode_questions(fair.questions)   # every one fits (a refusal would raise)
     new_vocab = data.Vocab(dates.alphabet(), dates.INPUT_WIDTH, dates.ANSWER_LENGTH)
     assert data.generated_for(generated, new_vocab) is generated
+
+
+def test_evaluate_by_format_sums_the_cases(tmp_path):
+    examples = data.generated(400, seed=5)
+    keep = data.generated_for(examples, rundir.load_model(OLD_RUN)[1])
+    path = tmp_path / "dates.txt"
+    path.write_text("".join(f"{q.ljust(38)}_{a}\n" for q, a in zip(keep.questions, keep.answers)))
+    from tests.conftest import run_module
+    by_label = run_module("core.evaluate", OLD_RUN, "--data", path, check=True).stdout
+    by_format = run_module("core.evaluate", OLD_RUN, "--data", path, "--by", "format", check=True).stdout
+    assert by_label.splitlines()[-1] == by_format.splitlines()[-1]          # the same accuracy line
+    cells = [line.split() for line in by_format.splitlines()[2:]]
+    rows = {c[0]: int(c[2]) for c in cells if c and c[0] in dates.FORMATS}
+    assert sum(rows.values()) == len(keep) and "long" in rows and "long/title" not in by_format.split("case")[0]

@@ -118,8 +118,9 @@ def _numbers(g):
         # a two-digit field shows a zero only when it has one
         digits = lambda f: "01" if len(f) == 2 and f[0] == "0" else "1"
         style = Style(order, digits(mo), digits(d), len(y))
-    style = replace(style, **_weekday_fields(g))
     wd = g.get("wd")
+    if wd:
+        style = replace(style, **_weekday_fields(g))
     return _Reading(_year(y), int(mo), int(d), _WEEKDAY_NUMBER[wd] if wd else None, style)
 
 

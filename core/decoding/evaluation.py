@@ -22,9 +22,9 @@ class Evaluation:
     def accuracy(self):
         return float(self.correct.mean())
 
-    def by_label(self, group=lambda label: label):
-        """[(group, correct, total)] sorted by group; group maps a format label to its group."""
-        groups = np.array([group(label) for label in self.labels])
+    def by_label(self, group=None):
+        """[(group, correct, total)] sorted by group; group maps a format label to its group (None: the label)."""
+        groups = np.array(self.labels if group is None else [group(label) for label in self.labels])
         return [(g, int(self.correct[groups == g].sum()), int((groups == g).sum())) for g in sorted(set(groups))]
 
     def by_case(self):
