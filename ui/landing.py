@@ -89,7 +89,8 @@ def landing():
             return
         name, label, result = preview
         st.markdown(f"**The demo's attention** ({label})")
-        st.plotly_chart(viz.attention_heatmap(result, title=f"{PREVIEW_TEXT} → {mark(result)}", compact=True),
-                        key="home.preview", config={"displayModeBar": False})
+        st.text(f"{PREVIEW_TEXT} → {mark(result)}")   # above the map: a Plotly title was cut at 900 px
+        st.plotly_chart(viz.attention_heatmap(result, compact=True), key="home.preview",
+                        config={"displayModeBar": False})
         st.caption("Rows: the answer's characters; columns: the input's. A dark cell is where the model "
                    "looked to write that character: the month's digits come from \"November\".")
