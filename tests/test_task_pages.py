@@ -101,6 +101,7 @@ def test_errors_evaluates_the_runs_test_split_and_a_mistake_opens_with_its_answe
     assert not at.get("plotly_chart")                                # no per-format bars for sums
     assert any("for dates only" in c.value for c in at.caption)
     mistakes = at.dataframe[0].value
+    assert list(mistakes.columns)[:3] == ["input", "expected", "predicted"] and "format" not in mistakes.columns
     wrong = int(at.metric[1].value.replace(",", ""))
     for key in ("errors.table", f"errors.table.{wrong}"):   # the table's key, with or without its count
         at.session_state[key] = {"selection": {"rows": [0], "columns": []}}
