@@ -46,9 +46,11 @@ def lines_view(result, key):
     """The lines view with its picker of one output character; a click on a character picks it too."""
     T = result.attention.shape[0]
     outputs = result.prediction[:T].ljust(T)
+    wrong = result.wrong or [False] * T
     picked = st.segmented_control(
         "Output character", ["all"] + list(range(T)), default="all", key=f"{key}.lines_pick",
-        format_func=lambda p: "all" if p == "all" else escape_markdown(f"{p + 1}: {blank_named(outputs[p])}"))
+        format_func=lambda p: "all" if p == "all" else escape_markdown(
+            f"{p + 1}: {blank_named(outputs[p])}" + (" ✗" if p < len(wrong) and wrong[p] else "")))
     width = container_width(f"{key}.lines.width")
     figure = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
     st.plotly_chart(figure, key=f"{key}.lines", width="stretch", on_select=lambda: _pick_clicked(key, T),
