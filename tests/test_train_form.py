@@ -137,3 +137,36 @@ def test_a_grid_over_the_cap_is_refused_before_anything_is_queued(tiny_run, arti
     at.text_input(key="train.sweep.seeds").set_value("0")
     at.text_input(key="train.sweep.hidden_size").set_value("64, big").run()
     assert any("whole numbers separated by commas" in e for e in errors(at)) and not at.exception
+
+
+def test_the_sweeps_page_stops_a_one_group_sweep_whose_first_run_has_ended(tiny_run, artifacts):
+    """Stop the whole sweep went through the group's first run: once that one had finished, it stopped
+    nothing ('Stopped 0 run(s)') while the rest of the sweep trained on."""
+    root = os.path.join(artifacts, "runs")
+    before = runs_under(artifacts)
+    at = train_page()
+    at.number_input(key="train.epochs").set_value(20)
+    at.number_input(key="train.hidden").set_value(8)
+    at.number_input(key="train.iter_checkpoints").set_value(0)
+    at.text_input(key="train.sweep.data_size").set_value("1000, 20000")   # a short run, then a long one
+    at.text_input(key="train.sweep.seeds").set_value("0")
+    at.button(key="train.sweep.queue").click().run()
+    made = sorted(runs_under(artifacts) - before)
+    try:
+        assert [rundir.read_config(d).data_size for d in made] == [1000, 20000]
+        assert wait_for(lambda: rundir.read_status(made[1])["state"] == "running", timeout=120)
+        assert rundir.read_status(made[0])["state"] == "finished"
+        page = AppTest.from_file(APP, default_timeout=60)
+        page.session_state["ui.owner_token"] = at.session_state["ui.owner_token"]
+        page.query_params["sweep"] = meta.read(made[0])["sweep"]
+        page.run().switch_page("pages/sweeps.py").run()
+        page.button(key="sweeps.stop").click().run()
+        assert [t.value.replace("\\", "") for t in page.toast] == ["Stopped 1 run(s)."]   # escaped Markdown
+        assert wait_for(lambda: not listing.active_runs(root))
+        assert [rundir.read_status(d)["state"] for d in made] == ["finished", "stopped"]
+    finally:
+        for run_dir in made:
+            jobs.stop(run_dir)
+        for run_dir in made:
+            jobs.wait(run_dir, timeout=30)
+            meta.delete(run_dir, root)

@@ -18,9 +18,9 @@ from core.training import sweep
 from core.training.config import PRESETS, preset
 from core.training.estimate import estimate
 from ui import settings
-from ui.formatting import format_duration
 from ui.paths import RUNS_ROOT
 from ui.plain import plain_error
+from ui.train_estimate import about
 from ui.train_form import FIELD_PX, SOURCES, checked_data, file_examples, for_this_server, overrides, row
 from ui.visitors import is_host, requester
 
@@ -91,7 +91,7 @@ def summary(form, runs, short):
     total = sum(estimate(config, file_examples(form) or config.data_size).seconds for _, config in runs)
     st.markdown(f":material/grid_view: **{len(runs)} run{'s' * (len(runs) != 1)}** ({settings_count} "
                 f"setting{'s' * (settings_count != 1)} x {len(runs) // settings_count} seed"
-                f"{'s' * (len(runs) // settings_count != 1)}), about {format_duration(total)} of training in "
+                f"{'s' * (len(runs) // settings_count != 1)}), about {about(total)} of training in "
                 f"all, one run after another (estimated).")
     if settings_count == 1 or not short:
         notes = [note for _, note in short]

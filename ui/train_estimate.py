@@ -13,11 +13,16 @@ from ui.plain import plain_error
 from ui.train_form import examples, file_examples, for_this_server, overrides
 
 
+def about(seconds):
+    """An estimated duration: 'under a second' rather than '0 s' for a tiny model."""
+    return "under a second" if seconds < 1 else format_duration(seconds)
+
+
 def describe(cost, epochs):
     """'1,755 iterations (5 epochs of 351), about 2 min 10 s of training': what a run will take."""
     per_epoch = cost.iterations // max(epochs, 1)
     return (f"{cost.iterations:,} iterations ({epochs} epoch{'s' * (epochs != 1)} of {per_epoch:,}), "
-            f"about {format_duration(cost.seconds)} of training")
+            f"about {about(cost.seconds)} of training")
 
 
 def estimate_panel(form):
