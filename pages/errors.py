@@ -43,6 +43,10 @@ if result is None:
     st.button("Evaluate", key="errors.again", icon=":material/play_arrow:")
     st.stop()
 
+if dataset_key[0] == "generated" and len(result.correct) < dataset_key[1]:
+    st.caption(f"{dataset_key[1] - len(result.correct):,} of the {dataset_key[1]:,} generated dates are written in "
+               "forms this model cannot read (characters or lengths it never saw: it was trained before the "
+               "generator learnt them) and are left out.")
 mean_alignment, _ = alignment.mean_score(result.alignment)
 # fixed-width metrics in a wrapping row, as on the Attention page: never cut in a 900 px window
 with st.container(horizontal=True, wrap=True, key="errors.metrics"):

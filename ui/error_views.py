@@ -28,7 +28,8 @@ def accuracy_bars(groups, title, named=False):
     frame = frame.sort_values(["accuracy", title], ascending=[False, False])   # plotly draws bottom-up
     figure = px.bar(frame, x="accuracy", y=title, orientation="h", range_x=[0, 1.02], custom_data=["label"],
                     hover_data=["correct", "total"] + ["label "] * named, title=f"Accuracy per {title}", text="accuracy")
-    figure.update_traces(texttemplate="%{x:.3f}", textposition="inside", insidetextanchor="end")
+    # "auto": inside a long bar, beside a short one (a 0.000 bar has no inside to write in)
+    figure.update_traces(texttemplate="%{x:.3f}", textposition="auto", insidetextanchor="end", cliponaxis=False)
     figure.update_layout(height=120 + 26 * len(frame), margin=dict(l=10, r=10, t=50, b=30),
                          yaxis=dict(title=None, automargin=True, type="category"), clickmode="event+select")
     return figure
