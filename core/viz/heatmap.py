@@ -14,7 +14,7 @@ from core.viz.style import (CONFIDENCE_SCALE, HEATMAP_SCALE, SPAN_COLOR, TICK_CO
                             html_text, shown_char)
 
 MAX_CELL = 40          # px: a short input in a wide window gets big squares, not a wall of colour
-MIN_CELL = 8           # px: below this nothing is readable; the figure is wider than asked instead
+MIN_CELL = 6           # px: below this nothing is readable; the figure is wider than asked instead
 STRIP_PX = 40          # the confidence strip: "1.00" printed in 11 px digits fits
 WRONG_PX = 44          # right of the strip, "✗ '3'" on a wrong row (only when a row is wrong)
 COLORBAR_PX = 56       # the colour bar beside the strip: bar, tick labels and its vertical title
@@ -57,7 +57,8 @@ def heatmap_geometry(T, S, width, title=False, compact=False, strip=True, wrong=
     left_guess = _left_margin(16, axis_titles)
     beside = (GAP_PX + STRIP_PX + (WRONG_PX if wrong else 0) + GAP_PX + COLORBAR_PX) if strip else 0
     cell = min(MAX_CELL, max(MIN_CELL, (width - left_guess - beside - 6) / S))
-    font = int(max(9, min(16, math.floor(cell / 1.25))))   # a label is about 1.17 fonts tall
+    # a label is about 1.17 fonts tall; a compact map in a narrow column gets small labels, never overlapping
+    font = int(max(7 if compact else 9, min(16, math.floor(cell / 1.25))))
     left = _left_margin(font, axis_titles)
     top = (26 if title else 4) + math.ceil(1.4 * font) + 8 + (20 if axis_titles else 0)
     bottom = 8
