@@ -84,6 +84,9 @@ def test_a_sweep_is_one_group_of_the_visitor_stopped_whole_and_linked(tiny_run, 
         assert sorted((rundir.read_config(d).lr, rundir.read_config(d).seed) for d in made) == [
             (0.001, 0), (0.001, 1), (0.003, 0), (0.003, 1)]
         assert len({rundir.read_status(d)["pid"] for d in made}) == 1   # one group: one process in turn
+        at.run()
+        [table] = [d.value for d in at.dataframe if "setting" in d.value.columns]   # the group, with settings
+        assert sorted(table["setting"]) == ["lr 0.001", "lr 0.001", "lr 0.003", "lr 0.003"]
         [link] = [link for link in at.get("page_link") if sweep_id in link.value]   # above the sweep's runs
         assert link.proto.query_string == f"sweep={sweep_id}" and "Sweeps page" in link.value
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import jobs, rundir
 from core.errors import UserError
+from core.rundir import meta
 from core.rundir.metrics import eta_seconds
 from core.training.schedule import planned_checkpoints
 from core.viz import curves
@@ -42,11 +43,14 @@ def queue_panel(state, group, me):
 
 
 def group_table(group):
-    """Every run of a queued group with its state (the comparison's three runs, for example)."""
+    """Every run of a queued group with its state (the comparison's three runs, a sweep's runs with their
+    setting)."""
     rows = []
     for run_dir in group:
         status = rundir.read_status(run_dir)
-        rows.append({"run": display_name(run_dir), "state": status.get("state", "unknown"),
+        setting = meta.read(run_dir).get("setting")   # a sweep's runs: what each one varies
+        rows.append({"run": display_name(run_dir), **({"setting": setting} if setting else {}),
+                     "state": status.get("state", "unknown"),
                      "epochs": f"{len(rundir.epochs(run_dir))}/{status.get('epochs') or rundir.read_config(run_dir).epochs}",
                      "best test accuracy": runs.metrics_log(run_dir).best_accuracy()})
     st.dataframe(rows, hide_index=True, key="train.group", column_config={
