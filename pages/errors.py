@@ -67,7 +67,9 @@ st.subheader(f"Wrong predictions ({len(mistakes)})")
 if not mistakes:
     st.success("Every prediction is right.")
     st.stop()
-mistakes = format_filter(mistakes)   # a click on a format's bar sets it
+mistakes = format_filter(mistakes, [label for label, _, _ in result.by_label()])   # a bar click sets it
+if not mistakes:
+    st.stop()
 st.caption("Click a row to open it in the attention heatmap.")
 picked = st.dataframe(mistakes_frame(mistakes), hide_index=True, key=f"errors.table.{len(mistakes)}",
                       height=min(400, 38 + 35 * len(mistakes)), on_select="rerun", selection_mode="single-row")

@@ -26,7 +26,7 @@ def accuracy_bars(groups, title, named=False):
     frame[title] = [format_names.shown(label) for label in frame["label"]] if named else frame["label"]
     frame["label "] = frame["label"]   # the generator's own label, in the hover
     frame = frame.sort_values(["accuracy", title], ascending=[False, False])   # plotly draws bottom-up
-    figure = px.bar(frame, x="accuracy", y=title, orientation="h", range_x=[0, 1.02], custom_data=["label"],
+    figure = px.bar(frame, x="accuracy", y=title, orientation="h", range_x=[0, 1.02], custom_data=["label", "correct", "total"],
                     hover_data=["correct", "total"] + ["label "] * named, title=f"Accuracy per {title}", text="accuracy")
     # "auto": inside a long bar, beside a short one (a 0.000 bar has no inside to write in)
     figure.update_traces(texttemplate="%{x:.3f}", textposition="auto", insidetextanchor="end", cliponaxis=False)
@@ -50,16 +50,18 @@ def format_chart(result):
     st.caption("Click a bar to list only that format's mistakes below.")
 
 
-def format_filter(mistakes):
-    """A selectbox of the formats that have mistakes (a bar click sets it) -> the mistakes kept."""
-    labels = sorted({m[3] for m in mistakes})
+def format_filter(mistakes, labels):
+    """A selectbox of the evaluation's formats (labels; a bar click sets it) -> the mistakes kept."""
     if len(labels) < 2:
         return mistakes
-    if st.session_state.get(FILTER_KEY) not in [ALL] + labels:
-        st.session_state[FILTER_KEY] = ALL   # a format with no mistakes here (or another run's)
-    chosen = st.selectbox("Show the mistakes of", [ALL] + labels, key=FILTER_KEY,
+    if st.session_state.get(FILTER_KEY) not in [ALL] + list(labels):
+        st.session_state[FILTER_KEY] = ALL   # another run's format, or another data set's
+    chosen = st.selectbox("Show the mistakes of", [ALL] + list(labels), key=FILTER_KEY,
                           format_func=lambda label: label if label == ALL else format_names.shown(label))
-    return mistakes if chosen == ALL else [m for m in mistakes if m[3] == chosen]
+    kept = mistakes if chosen == ALL else [m for m in mistakes if m[3] == chosen]
+    if not kept:
+        st.success("No wrong prediction in this format.")
+    return kept
 
 
 def field_chart(mistakes, where):
