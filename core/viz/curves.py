@@ -187,7 +187,7 @@ def log_ticks(values, most=8):
     decades = np.arange(low, high + 1)
     def ticks_of(digits):
         return [t for t in (d * 10.0 ** e for e in decades for d in digits)
-                if values.min() / 1.5 <= t <= values.max() * 1.5]
+                if values.min() / 1.05 <= t <= values.max() * 1.05]   # the ticks the axis will show
     ticks = ticks_of((1, 2, 5))
     if len(ticks) < 3:   # less than a decade: every digit
         ticks = ticks_of(range(1, 10))
