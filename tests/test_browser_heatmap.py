@@ -34,17 +34,20 @@ MEASURE = """(text) => {
     const grid = {left: at.left + xa._offset, right: at.left + xa._offset + xa._length,
                   top: at.top + ya._offset, bottom: at.top + ya._offset + ya._length};
     const bar = plot.querySelector(".colorbar");
-    return {content: content, figure: layout.width, height: layout.height, S: xa.tickvals.length,
+    const meta = plot.layout.meta || {};   // the width the page built the figure for (none before issue 20)
+    return {content: content, figure: layout.width, drawn_for: meta.drawn_for, height: layout.height, S: xa.tickvals.length,
             T: ya.tickvals.length, cell_w: xa._length / xa.tickvals.length, cell_h: ya._length / ya.tickvals.length,
             labels: labels, font: font, grid: grid, bar: bar ? box(bar) : null};
 }"""
 
 
 def drawn(page, text, timeout=60000):
-    """The heatmap's measures once it shows `text` and is laid out for the width the page gives it."""
+    """The heatmap's measures once it shows `text` and is laid out for the width the page gives it (the
+    first draw, before the browser has reported the width, is built for a default width and squeezed)."""
     shown = text.replace(" ", "␣")
     page.wait_for_function(f"""() => {{ const m = ({MEASURE})({json.dumps(shown)});
-        return m && Math.abs(m.figure - m.content) < 20; }}""", timeout=timeout)
+        return m && Math.abs(m.figure - m.content) < 20 &&
+               (m.drawn_for === undefined || Math.abs(m.drawn_for - m.content) <= 12); }}""", timeout=timeout)
     return page.evaluate(MEASURE, shown)
 
 

@@ -132,7 +132,7 @@ def attention_heatmap(result, title=None, spans=None, compact=False, width=700):
     fig.update_layout(title={"text": html_text(title) if title else None, "y": 1, "yref": "container",
                              "yanchor": "top", "pad": {"t": 4}, "x": 0, "xref": "paper",
                              "font": {"size": 13 if compact else 15}},
-                      width=g.width, height=g.height, plot_bgcolor="white",
+                      width=g.width, height=g.height, plot_bgcolor="white", meta={"drawn_for": width},
                       margin={"l": g.left, "r": 6, "t": g.top, "b": g.bottom, "pad": 0, "autoexpand": False})
     return fig
 
