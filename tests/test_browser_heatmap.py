@@ -11,8 +11,8 @@ import json
 import os
 import urllib.parse
 
-from tests.test_browser import CHROMIUM_ARGS, OUT, server  # noqa: F401  (pytest fixture)
 from tests.browser_lookup import chromium_for_tests
+from tests.test_browser import CHROMIUM_ARGS, OUT, server  # noqa: F401  (pytest fixture)
 
 FULL_LENGTH = "Wednesday, September 28, 2016"   # 29 characters, as long as the generator's dates get
 
@@ -61,7 +61,7 @@ def check_readable(m, min_cell):
     assert bar and bar["left"] >= grid["right"] and bar["top"] < grid["bottom"], (bar, grid)   # beside, not below
 
 
-def test_a_full_length_date_fills_the_page_readably_at_900_and_1400(server):
+def test_a_full_length_date_fills_the_page_readably_at_900_and_1400(server):  # noqa: F811
     from playwright.sync_api import sync_playwright
     os.makedirs(OUT, exist_ok=True)
     url = f"{server}/attention?run=demo&text={urllib.parse.quote(FULL_LENGTH)}"

@@ -8,13 +8,14 @@ import re
 import shutil
 
 import pytest
+from streamlit.runtime.media_file_storage import MediaFileStorageError
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from core.rundir import listing, meta
 from core.training.config import TrainConfig, differing_settings
 from tests.test_app import heatmaps, open_page
-from ui.plain import escape_markdown
 from tests.test_runmgr import ALICE, session
+from ui.plain import escape_markdown
 
 NAME = "my best run"
 
@@ -47,8 +48,8 @@ def download(at, key):
     for storage in (o for o in gc.get_objects() if isinstance(o, MemoryMediaFileStorage)):
         try:
             found = storage.get_file(file_id)
-        except Exception:
-            continue
+        except MediaFileStorageError:
+            continue   # another storage (another test's app)
         return found.filename, found.content
     raise AssertionError("download not found")
 

@@ -3,8 +3,8 @@ wrong characters marked, square cells."""
 import numpy as np
 
 from core import viz
-from core.viz import heatmap
 from core.decoding.translation import Translation
+from core.viz import heatmap
 
 
 def translation(text="Nov 22, 2016", prediction="2016-11-06", expected="2016-11-22"):

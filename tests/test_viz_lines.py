@@ -80,6 +80,6 @@ def test_the_figure_follows_the_width():
     weights = np.full((10, 29), 1 / 29)
     result = Translation("Wednesday, September 28, 2016", "2016-09-28", weights)
     narrow, wide = attention_lines(result, width=552), attention_lines(result, width=940)
-    font = lambda fig: [t for t in fig.data if t.name == "input"][0].textfont.size   # noqa: E731
+    font = lambda fig: next(t for t in fig.data if t.name == "input").textfont.size
     assert font(narrow) < font(wide) and font(narrow) * 0.62 < (552 - 20) / 30      # characters never touch
     assert narrow.layout.height <= wide.layout.height

@@ -5,7 +5,7 @@ import re
 import streamlit as st
 
 from core import viz
-from core.viz import heatmap, lines
+from core.viz import heatmap
 from ui.formatting import mark
 from ui.layout import container_width
 from ui.plain import escape_markdown

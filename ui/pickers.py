@@ -3,9 +3,9 @@ import streamlit as st
 
 from core.data import server_files, tasks
 from ui import runs
-from ui.runs import run_name
 from ui.paths import data_dirs, shown_path
 from ui.plain import escape_markdown
+from ui.runs import run_name
 
 EXAMPLES = list(tasks.DATE_EXAMPLES)
 

@@ -10,8 +10,16 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from core.viz.style import (CONFIDENCE_SCALE, HEATMAP_SCALE, SPAN_COLOR, TICK_COLOR, WRONG_COLOR, blank_or_char,
-                            html_text, shown_char)
+from core.viz.style import (
+    CONFIDENCE_SCALE,
+    HEATMAP_SCALE,
+    SPAN_COLOR,
+    TICK_COLOR,
+    WRONG_COLOR,
+    blank_or_char,
+    html_text,
+    shown_char,
+)
 
 MAX_CELL = 40          # px: a short input in a wide window gets big squares, not a wall of colour
 MIN_CELL = 6           # px: below this nothing is readable; the figure is wider than asked instead
@@ -58,12 +66,12 @@ def heatmap_geometry(T, S, width, title=False, compact=False, strip=True, wrong=
     beside = (GAP_PX + STRIP_PX + (WRONG_PX if wrong else 0) + GAP_PX + COLORBAR_PX) if strip else 0
     cell = min(MAX_CELL, max(MIN_CELL, (width - left_guess - beside - 6) / S))
     # a label is about 1.17 fonts tall; a compact map in a narrow column gets small labels, never overlapping
-    font = int(max(7 if compact else 9, min(16, math.floor(cell / 1.25))))
+    font = max(7 if compact else 9, min(16, math.floor(cell / 1.25)))
     left = _left_margin(font, axis_titles)
     top = (26 if title else 4) + math.ceil(1.4 * font) + 8 + (20 if axis_titles else 0)
     bottom = 8
     used = left + S * cell + beside + 6   # at most `width`, unless MIN_CELL needs more
-    return Geometry(width=int(math.ceil(used)), height=int(math.ceil(top + T * cell + bottom)),
+    return Geometry(width=math.ceil(used), height=math.ceil(top + T * cell + bottom),
                     cell=cell, font=font, left=left, top=top, bottom=bottom, strip=strip, wrong_labels=wrong,
                     axis_titles=axis_titles, columns=S)
 
@@ -101,7 +109,7 @@ def attention_heatmap(result, title=None, spans=None, compact=False, width=700):
     g = heatmap_geometry(T, S, width, title=bool(title), compact=compact, strip=confidence is not None,
                          wrong=any(wrong))
     plot_width = g.width - g.left - 6
-    frac = lambda px: px / plot_width   # noqa: E731  (x positions in the plot area, as Plotly wants them)
+    frac = lambda px: px / plot_width
     map_end = frac(g.map_width)
     hover = [[_cell_hover(t, outputs[t], s, inputs[s], weights[t, s], confidence) for s in range(S)]
              for t in range(T)]

@@ -7,10 +7,19 @@ named "a blank" in its hover. With one output character selected (a click on it,
 picker), its lines are drawn in colour over the others in grey, and the input characters show how
 much it looks at each.
 """
+import itertools
+
 import numpy as np
 import plotly.graph_objects as go
 
-from core.viz.style import LINE_RGB, TICK_COLOR, WRONG_COLOR, blank_or_char, html_text, shown_char
+from core.viz.style import (
+    LINE_RGB,
+    TICK_COLOR,
+    WRONG_COLOR,
+    blank_or_char,
+    html_text,
+    shown_char,
+)
 
 # Lines are drawn in a few weight bands (one trace each, not one per line), so a 10 x 40 matrix stays
 # a handful of traces; weights under the first edge are not drawn at all.
@@ -52,7 +61,7 @@ def attention_lines(result, selected=None, title=None, width=700):
 
 
 def _add_bands(fig, weights, rows, x_in, x_out, rgb, faint=False):
-    for low, high in zip(BAND_EDGES[:-1], BAND_EDGES[1:]):
+    for low, high in itertools.pairwise(BAND_EDGES):
         xs, ys = [], []
         for t in rows:
             for s in np.flatnonzero((weights[t] >= low) & (weights[t] < high)):
