@@ -240,11 +240,14 @@ def test_errors_page_tables(tiny_run):
     at.select_slider(key="errors.size").set_value(500).run()
     assert not at.exception
     accuracy, wrong = at.metric[0].value, at.metric[1]
-    assert float(accuracy) >= 0.9 and wrong.value == f"{500 - round(float(accuracy) * 500)}"
-    assert wrong.label == "Wrong, of 500"
+    # the dates in forms the generator learnt after the fixture was trained are left out (and counted)
+    evaluated = int(wrong.label.removeprefix("Wrong, of ").replace(",", ""))
+    assert 0.5 * 500 <= evaluated <= 500
+    assert float(accuracy) >= 0.9 and wrong.value == f"{evaluated - round(float(accuracy) * evaluated)}"
     bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    formats = [y for trace in bars[0]["data"] for y in trace["y"]]
+    formats = [row[0] for trace in bars[0]["data"] for row in trace["customdata"]]   # the labels behind the names
     assert "short" in formats and "full/title" in formats
+    assert "11/22/16 · M/D/YY numbers" in bars[0]["data"][0]["y"]   # each format in plain words, with an example
     assert set(y for trace in bars[1]["data"] for y in trace["y"]) <= {"title", "lower", "upper", "numeric"}
 
 
