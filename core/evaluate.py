@@ -29,9 +29,10 @@ def table(title, groups):
             for r in rows]
 
 
-def report(result):
-    """The per-format and per-case tables, the alignment score, and the final accuracy line."""
-    lines = table("format", result.by_label())
+def report(result, by="label"):
+    """The per-format (and case: by "label"; or per format alone: by "format") and per-case tables, the
+    alignment score, and the final accuracy line."""
+    lines = table("format", result.by_label(None if by == "label" else lambda label: label.split("/")[0]))
     if len(result.by_case()) > 1:
         lines += [""] + table("case", result.by_case())
     mean, count = alignment.mean_score(result.alignment)
@@ -51,10 +52,12 @@ def main(argv=None):
     checkpoints.add_cli_arguments(p)
     p.add_argument("--split", choices=("all", "test"), default="all",
                    help="all lines, or the book's 10%% test split of the file")
+    p.add_argument("--by", choices=("label", "format"), default="label",
+                   help="the first table's rows: format and case (\"long/lower\"), or format alone")
     args = p.parse_args(argv)
     result = evaluate_run(args.run_dir, args.data, checkpoints.from_cli(args), args.split)
     print(f"{args.run_dir}, {checkpoints.title(result.checkpoint)}, {args.data} ({args.split})")
-    print(report(result))
+    print(report(result, args.by))
     return 0
 
 

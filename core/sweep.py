@@ -13,11 +13,12 @@ shows the spread over seeds per setting (core/training/sweep.py). The README's t
 import csv
 import datetime as dt
 import os
+import secrets
 import sys
 
 from core import PROJECT_ROOT, jobs, rundir
 from core.errors import OneLineParser, UserError, run_cli
-from core.rundir import listing
+from core.rundir import listing, meta
 from core.training import sweep
 from core.training.config import PRESETS, TrainConfig
 
@@ -25,20 +26,7 @@ RUNS_ROOT = os.path.join(PROJECT_ROOT, "artifacts", "runs")
 
 
 def number_list(kind):
-    def parse(text):
-        try:
-            return [kind(v) for v in text.split(",") if v.strip()]
-        except ValueError:
-            raise UserError(f"expected {kind.__name__} values separated by commas, not {text[:40]!r}") from None
-    return parse
-
-
-def seed_list(text):
-    """"0-4" -> [0, 1, 2, 3, 4]; "1,5,9" -> [1, 5, 9]."""
-    if "-" in text and "," not in text:
-        low, high = (int(v) for v in text.split("-", 1))
-        return list(range(low, high + 1))
-    return number_list(int)(text)
+    return lambda text: sweep.parse_values(text, kind)
 
 
 def parse_args(argv):
@@ -47,7 +35,7 @@ def parse_args(argv):
     p.add_argument("--runs-root", default=RUNS_ROOT)
     p.add_argument("--summary", metavar="SWEEP_ID", help="print this sweep's spread instead of queueing one")
     p.add_argument("--csv", help="with --summary: also write the table to this file")
-    p.add_argument("--seeds", type=seed_list, default=[0, 1, 2, 3, 4])
+    p.add_argument("--seeds", type=sweep.parse_seeds, default=[0, 1, 2, 3, 4])
     p.add_argument("--lr", type=number_list(float))
     p.add_argument("--hidden-size", type=number_list(int))
     p.add_argument("--batch-size", type=number_list(int))
@@ -75,13 +63,33 @@ def queue_sweep(args):
         runs = sweep.grid(values, args.seeds, base, PRESETS)
     except ValueError as e:
         raise UserError(str(e)) from None
-    sweep_id = dt.datetime.now().strftime("sweep-%Y%m%d-%H%M%S")
-    for setting, config in runs:
-        label = sweep.setting_label(setting)
-        jobs.start_queue(args.runs_root, [(config, f"sweep-s{config.seed}")], max_waiting=sweep.MAX_RUNS,
-                         about={"sweep": sweep_id, "setting": label})
+    sweep_id, _ = queue(args.runs_root, runs)
     print(f"queued {len(runs)} runs as {sweep_id}; follow it on the Sweeps page or with "
           f"`python -m core.sweep --summary {sweep_id}`")
+
+
+def queue(root, runs, one_group=False, **start):
+    """Queue a grid's runs [(setting, config)] (sweep.grid) as one sweep -> (sweep id, run directories).
+
+    The command line queues each run on its own, so they train side by side as wide as the cores allow.
+    The Train page queues them as one group (one_group): one request against the visitor's limits
+    (core.jobs.Requester), trained one after another on the group's cores, stopped as a whole by one
+    Stop; each run's meta.json still names the sweep and its own setting. start: more arguments of
+    core.jobs.start_queue for the group (requester, cores, upload).
+    """
+    # the second and 4 random hex digits: two visitors' sweeps queued in the same second stay apart
+    sweep_id = f"{dt.datetime.now():sweep-%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
+    labels = [sweep.setting_label(setting) for setting, _ in runs]
+    if not one_group:
+        made = [jobs.start_queue(root, [(config, f"sweep-s{config.seed}")], max_waiting=sweep.MAX_RUNS,
+                                 about={"sweep": sweep_id, "setting": label})[0]
+                for (_, config), label in zip(runs, labels)]
+        return sweep_id, made
+    made = jobs.start_queue(root, [(config, f"sweep-s{config.seed}") for _, config in runs],
+                            about={"sweep": sweep_id}, **start)
+    for run_dir, label in zip(made, labels):   # queued already: its first run may train meanwhile
+        meta.update(run_dir, setting=label)
+    return sweep_id, made
 
 
 def sweep_runs(root, sweep_id):

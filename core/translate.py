@@ -9,6 +9,7 @@ import sys
 
 from core import rundir
 from core.decoding.translation import translate
+from core.rundir.task import run_task
 from core.errors import OneLineParser, run_cli
 from core.rundir import checkpoints
 
@@ -34,7 +35,7 @@ def main(argv=None):
     checkpoints.add_cli_arguments(p)
     args = p.parse_args(argv)
     model, vocab, config, name = rundir.load_model(args.run_dir, checkpoints.from_cli(args))
-    result = translate(model, vocab, config, args.text)
+    result = translate(model, vocab, config, args.text, run_task(args.run_dir))   # the run's own answers
     print(result.prediction)
     print(f"({checkpoints.title(name)}; attention: rows are output characters, columns input characters, "
           f"darker = more weight, '{SHADES[-1]}' >= 0.9)")

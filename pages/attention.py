@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import data, viz
+from core import data
 from core.data import variants
 from core.decoding import translation
 from core.errors import UserError
 from core.rundir import checkpoints
+from ui.honesty import date_notes
 from ui.inspection import look_inside
 
 ui.require_router(__file__)
@@ -25,19 +26,18 @@ except UserError as e:
     st.stop()
 
 # ----- input -----------------------------------------------------------------------------------
-if "attention.text" not in st.session_state:
-    st.session_state["attention.text"] = ui.EXAMPLES[0]
+task = ui.task_of(run)   # dates, addition, ...: its examples, where its right answers come from
+ui.start_text("attention.text", task)
 # One fixed limit, whatever the model: a limit that changed with the run or the text made Streamlit
 # draw a new box, and the next thing typed was lost (issue 20). A text longer than this model reads is
 # kept whole and gets the one-line "too long" message below.
 text = st.text_input("Input", key="attention.text", max_chars=data.MAX_QUESTION_CHARS,
-                     help=f"A date as you would write it (this model reads up to {vocab.input_width} "
-                          "characters), or any string its vocabulary allows.")
+                     help=ui.input_help(task, vocab.input_width))
 refused = translation.refused_characters(vocab, text)
 if refused:
     st.caption("Not in this model's vocabulary (it cannot read them): "
                + "  ".join(ui.escape_markdown(repr(c)) for c in refused))
-ui.example_buttons("attention.example", "attention.text")
+ui.example_buttons("attention.example", "attention.text", ui.EXAMPLES if task.dates else task.examples)
 ui.sync_link("attention", run, checkpoint, text)   # the address shows this view, to share it
 
 try:
@@ -65,12 +65,14 @@ if result.impossible:
     st.error(f"Impossible date: {ui.escape_markdown(result.impossible)}. There is no right answer; the "
              f"model wrote {prediction}.", icon=":material/event_busy:")
 elif result.expected is None:
-    st.info("The generator's forms cannot read this input, so there is no known right answer.")
+    st.info(ui.escape_markdown(task.no_answer_text()))
 elif result.correct:
-    st.success(f"Correct: the input means {result.expected}.")
+    st.success(f"Correct: {'the input means' if task.dates else 'the answer is'} "
+               f"{ui.escape_markdown(result.expected)}.")
 else:
-    st.warning(f"Wrong: the input means {result.expected}, the model wrote {prediction}. The wrong "
-               "characters are marked in red on the heatmap.")
+    st.warning(f"Wrong: {'the input means' if task.dates else 'the answer is'} {ui.escape_markdown(result.expected)}, "
+               f"the model wrote {prediction}. The wrong characters are marked in red on the heatmap.")
+date_notes(result, task)   # an output that is no date; a numeric date that reads two ways
 
 # ----- heatmap ---------------------------------------------------------------------------------
 if result.attention is None:
@@ -79,10 +81,8 @@ if result.attention is None:
 else:
     outline = result.spans is not None and st.toggle(
         "Outline the characters each answer character comes from", value=True, key="attention.outline")
-    figure = viz.attention_heatmap(result, title=f"{run['run']}, {checkpoints.title(checkpoint)}",
-                                   spans=result.spans if outline else None)
-    st.plotly_chart(figure, key="attention.heatmap", width="stretch",
-                    config={"toImageButtonOptions": {"filename": "attention"}})
+    ui.heatmap_chart(result, "attention.heatmap", title=f"{ui.run_name(run)}, {checkpoints.title(checkpoint)}",
+                     spans=result.spans if outline else None, file_name=ui.file_stem(ui.run_name(run), checkpoint))
     st.caption("Rows: output characters. Columns: input characters in reading order. The strip on the "
                "right (p) is how sure the model was of each output character. Hover a cell for its exact "
                "weight; the camera icon in the chart's toolbar saves it as PNG.")
@@ -90,18 +90,13 @@ else:
                           index=[f"{t + 1}:{c}" for t, c in enumerate(result.prediction)],
                           columns=[f"{s + 1}:{c}" for s, c in enumerate(result.text)])
     st.download_button("Download the matrix (CSV)", matrix.to_csv(float_format="%.6f"),
-                       file_name="attention.csv", mime="text/csv", key="attention.csv")
+                       file_name=f"{ui.file_stem(ui.run_name(run), checkpoint)}.csv", mime="text/csv", key="attention.csv")
 
     st.subheader("Lines view")
     st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
-               "darker a line, the more the output character looks at that input character. Pick one output "
-               "character to see its lines alone.")
-    positions = ["all"] + list(range(len(result.prediction)))
-    picked = st.segmented_control(
-        "Output character", positions, default="all", key="attention.lines_pick",
-        format_func=lambda p: "all" if p == "all" else f"{p + 1}: {result.prediction[p]}")
-    st.plotly_chart(viz.attention_lines(result, selected=None if picked in (None, "all") else picked),
-                    key="attention.lines")
+               "darker a line, the more the output character looks at that input character. Click an output "
+               "character (or pick it here) to highlight its lines; wrong ones are red, ␣ is a blank.")
+    ui.lines_view(result, "attention")
 
     # computed only while open (on_change="rerun" makes .open tell), so typing stays as fast as before
     inside = st.expander("Look inside this decision", key="attention.inspect", on_change="rerun")
@@ -137,6 +132,7 @@ def show_variants():
 
 
 st.subheader("Variants")
-if st.toggle("Show this date in every format and case, and with the day and the month moved by one",
-             key="attention.variants"):
+if ui.only_for_dates(task, "Variants (the same date in every format)") and st.toggle(
+        "Show this date in every format and case, and with the day and the month moved by one",
+        key="attention.variants"):
     show_variants()

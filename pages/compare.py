@@ -1,6 +1,5 @@
 """Compare: one input through a run's checkpoints (side by side, step by step, replayed), and runs
 against each other."""
-import pandas as pd
 import streamlit as st
 
 import ui
@@ -8,8 +7,6 @@ from core import rundir, viz
 from core.errors import UserError
 from core.viz import curves
 from ui.inspection import agreement_per_checkpoint
-
-SIDE_BY_SIDE_PX = 290   # three fit in a 1400 px window's content (about 940 px)
 
 ui.require_router(__file__)
 st.title("Compare")
@@ -32,8 +29,7 @@ st.session_state["compare.epochs"] = [n for n in st.session_state["compare.epoch
 if st.session_state["compare.step"] not in names:
     st.session_state["compare.step"] = names[-1]
 
-if "compare.text" not in st.session_state:
-    st.session_state["compare.text"] = ui.EXAMPLES[0]
+ui.start_text("compare.text", ui.task_of(run))   # one of the run's own questions for an addition run
 text = st.text_input("Input", key="compare.text", max_chars=100)
 ui.sync_link("compare", run, text=text)
 
@@ -48,37 +44,30 @@ def translate_every_checkpoint():
         return None
 
 
-def checkpoints_side_by_side(results):
+def checkpoints_side_by_side(results, width):
     chosen = st.multiselect("Checkpoints", names, key="compare.epochs", format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
-    # A row that wraps, of fixed-width heatmaps: three side by side in a wide window, one under the other
-    # in a 900 px one (the browser decides; equal columns made them 120 px wide and unreadable there).
-    row = st.container(horizontal=True, gap="small")
-    for name in chosen:
-        cell = row.container(width=SIDE_BY_SIDE_PX)
-        # the label above the chart, not as a two-line Plotly title, whose first line Plotly cuts off
-        cell.caption(labels[name])
-        cell.plotly_chart(viz.attention_heatmap(results[name], title=ui.mark(results[name]), compact=True),
-                          key=f"compare.side.{name}")
+    ui.side_by_side([results[n] for n in chosen], [labels[n] for n in chosen], [f"compare.side.{n}" for n in chosen],
+                    width)
 
 
-def step_through(results):
+def step_through(results, width):
     step = st.select_slider("Checkpoint", names, key="compare.step", format_func=labels.get) \
         if len(names) > 1 else names[0]
-    st.plotly_chart(viz.attention_heatmap(results[step], title=f"{labels[step]}: {ui.mark(results[step])}"),
-                    key="compare.stepper")
+    ui.heatmap_chart(results[step], "compare.stepper", title=f"{labels[step]}: {ui.mark(results[step])}", width=width,
+                     file_name=ui.file_stem(ui.run_name(run), step))
 
 
 def replay(results):
     log = ui.metrics_log(run["path"])   # the incremental reader the Train page uses
     loss = list(zip(log.iteration.tolist(), log.loss.tolist()))
     frames = [(labels[c.name], c.iteration, results[c.name]) for c in listing]
-    figure = viz.replay_figure(frames, loss, title=f"{run['run']}: {text.strip()}")
+    figure = viz.replay_figure(frames, loss, title=f"{ui.run_name(run)}: {text.strip()}")
     st.plotly_chart(figure, key="compare.replay")
     st.caption("Press Play, or drag the slider: the heatmap steps through every checkpoint in training order "
                "and the red dot marks it on the loss curve.")
     st.download_button("Download the animation (HTML)", lambda: figure.to_html(include_plotlyjs=True),
-                       file_name=f"attention-replay-{run['run']}.html", mime="text/html", key="compare.replay_html",
+                       file_name=f"{ui.file_stem('attention-replay', ui.run_name(run))}.html", mime="text/html", key="compare.replay_html",
                        help="A standalone page with the same animation; it works offline.")
 
 
@@ -87,11 +76,13 @@ if run["model"] != "attention":
 else:
     results = translate_every_checkpoint()
     if results:
-        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"])
+        width = ui.container_width("compare.width")   # the tabs' width, measured once for the three
+        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"], key="compare.view",
+                                        on_change="rerun")   # Home's "watch it form" opens Replay
         with side:
-            checkpoints_side_by_side(results)
+            checkpoints_side_by_side(results, width)
         with steps:
-            step_through(results)
+            step_through(results, width)
         with replayed:
             replay(results)
     agreement_per_checkpoint(run)   # does attention agree more with gradients as it forms? (issue 22)
@@ -103,26 +94,26 @@ queue_order = sorted(ui.queue_mates(run, everything), key=lambda p: by_path[p]["
 if st.session_state.pop("compare.runs.reset", False) or "compare.runs" not in st.session_state:
     st.session_state["compare.runs"] = queue_order
 picked = st.multiselect("Runs", list(by_path), key="compare.runs",
-                        format_func=lambda p: by_path[p]["run"])
+                        format_func=lambda p: ui.run_name(by_path[p]))
 
 
 options = ui.curve_controls("compare.curves", default_x="iteration")
-drawn = ui.curve_series(picked, {p: by_path[p]["run"] for p in picked})
-st.plotly_chart(curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"]),
-                key="compare.loss")
+drawn = ui.curve_series(picked, {p: ui.run_name(by_path[p]) for p in picked})
+# alignment is scored only for dates (each answer character's source is known): say so, never "yet"
+unscored = {"test_accuracy": "no checkpoint scored yet", "alignment": "no checkpoint scored yet" if any(
+    ui.task_of(by_path[p]).dates for p in picked) else "alignment is scored for date runs only"}
+figures = [curves.loss_figure(drawn, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"])] + [
+    curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title, y_title=curves.SCORE_LABELS[metric],
+                        per_checkpoint=True, empty_text=unscored[metric], legend=False)   # the loss chart's names it
+    for metric, title in (("test_accuracy", "Test accuracy per checkpoint"),
+                          ("alignment", "Alignment score per checkpoint"))]
+curves.share_x(figures)   # one x range: a checkpoint sits at the same place in the three charts
+st.plotly_chart(figures[0], key="compare.loss")
 left, right = st.columns(2)
-for where, metric, title, key in ((left, "test_accuracy", "Test accuracy per checkpoint", "compare.accuracy"),
-                                  (right, "alignment", "Alignment score per checkpoint", "compare.alignment")):
-    where.plotly_chart(curves.score_figure(drawn, x=options["x"], metrics=(metric,), title=title,
-                                           y_title=curves.SCORE_LABELS[metric], per_checkpoint=True,
-                                           empty_text="no checkpoint scored yet"), key=key)
-st.caption("A run has one color in all three charts. Filled dots: epoch ends, scored on the whole test set; "
+left.plotly_chart(figures[1], key="compare.accuracy")
+right.plotly_chart(figures[2], key="compare.alignment")
+st.caption("A run has one color in all three charts, named in the loss chart's legend. Filled dots: epoch ends, scored on the whole test set; "
            "open dots: checkpoints inside an epoch, scored on a fixed subset of 500 test examples. Alignment: "
            "the mean attention an output character puts on the input character it is copied from (1 = all of "
            "it); runs without attention have none.")
-configs = pd.DataFrame([{"run": by_path[p]["run"], "best test accuracy": ui.best_accuracy_text(by_path[p]),
-                         **rundir.read_config(p).to_json()} for p in picked])
-if not configs.empty:
-    st.dataframe(configs, hide_index=True, key="compare.configs",
-                 column_config={"run": st.column_config.TextColumn(width="large"),
-                                "best test accuracy": st.column_config.TextColumn(help=ui.BEST_ACCURACY_HELP)})
+ui.settings_table(picked, by_path)   # the settings that differ, highlighted

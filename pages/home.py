@@ -1,4 +1,5 @@
-"""Runs: every run with its state and settings; open one in a view, rename it, annotate it, delete it."""
+"""Home: what the app is and where to start (ui/landing.py), then the runs: every run with its state
+and settings; open one in a view, rename it, annotate it, delete it."""
 import os
 
 import pandas as pd
@@ -7,6 +8,7 @@ import streamlit as st
 import ui
 from core import rundir
 from ui.host import host_login
+from ui.landing import landing
 from ui.run_editor import run_editor
 
 REFRESH_S = 2.0        # while a run trains or waits
@@ -14,12 +16,9 @@ IDLE_REFRESH_S = 10.0  # otherwise: only to notice a new run
 MAX_ERRORS_SHOWN = 3
 
 ui.require_router(__file__)
-st.title("Attention Lab")
-st.markdown(
-    "Attention Lab trains the attention seq2seq model of *Deep Learning from Scratch 2* (chapter 8), "
-    "written in plain NumPy, to turn dates like *Tuesday, November 22, 2016* into *2016-11-22*. "
-    "Start a run and watch it learn, then type your own dates and see, character by character, "
-    "where the decoder looks. Compare epochs and runs to see attention form as training goes on.")
+st.title("Home")   # the sidebar's name for this page (app.py)
+landing()          # what the app is, the demo's attention, three first steps
+st.header("Runs", divider="gray")
 host_login()
 me = ui.owner_hash()
 active_at_load = any(r["state"] in rundir.ACTIVE_STATES for r in ui.run_rows())
@@ -34,7 +33,7 @@ def table(rows):
     return pd.DataFrame([{
         "name": r["name"], "state": shown_state(r), "epochs": f"{r['epochs']}/{r['planned_epochs']}",
         "best test accuracy": r["best_accuracy"], "model": r["model"], "hidden": r["hidden"], "lr": r["lr"],
-        "batch": r["batch"], "data": "generator" if r["data"] == "generator" else os.path.basename(r["data"]),
+        "batch": r["batch"], "data": r["data_label"],   # "generator, 20,000"
         "seed": r["seed"], "started": ui.format_time(r["started_at"]), "yours": r["owner"] == me and r["owner"] is not None,
         "note": r["note"], "run": r["run"],
     } for r in rows])
@@ -64,7 +63,7 @@ def manager(rows):
     left, right = st.columns([2, 3])
     with left:
         st.text(f"{row['name']}\nfolder: {row['run']}\n{row['model']}, hidden {row['hidden']}, lr {row['lr']}, "
-                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data']}"
+                f"batch {row['batch']}, seed {row['seed']}\ndata: {row['data_label']}"
                 + (f"\nended: {ui.format_time(row['ended_at'])}" if row["ended_at"] else ""))
         if row["note"]:
             st.text(row["note"])   # users' text: plain, never Markdown
@@ -96,12 +95,12 @@ def runs_view():
         return
     st.session_state["home.order"] = [r["path"] for r in rows]
     st.dataframe(table(rows), hide_index=True, key="home.runs", on_select=select_row, selection_mode="single-row",
-                 column_config={
-                     "best test accuracy": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
-                                                                          help=ui.BEST_ACCURACY_HELP),
-                     "yours": st.column_config.CheckboxColumn(help="Started by this browser"),
-                     "lr": st.column_config.NumberColumn(format="%.4g"),
-                     "run": st.column_config.TextColumn("folder")})
+                 column_config=ui.runs_column_config(   # every column's header explains it
+                     **{"best test accuracy": st.column_config.ProgressColumn(
+                         min_value=0.0, max_value=1.0, format="percent", help=ui.BEST_ACCURACY_HELP),
+                        "yours": st.column_config.CheckboxColumn(help=ui.RUNS_COLUMN_HELP["yours"]),
+                        "lr": st.column_config.NumberColumn(format="%.4g", help=ui.RUNS_COLUMN_HELP["lr"]),
+                        "run": st.column_config.TextColumn("folder", help=ui.RUNS_COLUMN_HELP["folder"])}))
     failed = [r for r in rows if r["state"] == "failed" and r["reason"]]
     for r in failed[:MAX_ERRORS_SHOWN]:
         ui.plain_error(f"{r['run']} failed: {r['reason']}")
@@ -112,7 +111,3 @@ def runs_view():
 
 
 st.fragment(runs_view, run_every=REFRESH_S if active_at_load else IDLE_REFRESH_S)()
-
-st.page_link("pages/train.py", label="Train a model", icon=":material/model_training:")
-st.page_link("pages/attention.py", label="Look at attention", icon=":material/grid_on:")
-st.page_link("pages/compare.py", label="Compare epochs and runs", icon=":material/compare:")

@@ -14,20 +14,25 @@ st.caption("Where the loss leaves its plateau varies a lot from seed to seed, so
 rows = ui.run_rows()
 sweep_ids = sorted({r["sweep"] for r in rows if r.get("sweep")}, reverse=True)
 if not sweep_ids:
-    st.info("No sweep yet. The host queues one from the server's shell, for example "
-            "`python -m core.sweep --seeds 0-4 --lr 0.001,0.003 --epochs 3` (README, \"Sweeps\").")
+    st.info("No sweep yet. Queue one from the Train page (its tab \"Sweep over seeds and settings\"), or, "
+            "on the server's shell, `python -m core.sweep --seeds 0-4 --lr 0.001,0.003 --epochs 3` "
+            "(README, \"Sweeps\").")
     st.stop()
-if st.query_params.get("sweep") in sweep_ids and "sweeps.id" not in st.session_state:
-    st.session_state["sweeps.id"] = st.query_params["sweep"]   # a link opens its sweep
+link = st.query_params.get("sweep")
+if link in sweep_ids and (link != st.session_state.get("sweeps.shown") or "sweeps.id" not in st.session_state):
+    st.session_state["sweeps.id"] = link   # a link opens its sweep (a new link, one from the Train page too)
 chosen = st.selectbox("Sweep", sweep_ids, key="sweeps.id")
-if st.query_params.get("sweep") != chosen:
+st.session_state["sweeps.shown"] = chosen
+if link != chosen:
     st.query_params["sweep"] = chosen   # the address names the sweep shown, to share it
 
 members = [r for r in rows if r.get("sweep") == chosen]
 runs = [(r.get("setting") or "default", ui.metrics_log(r["path"]).epochs) for r in members]
 active = [r for r in members if r["state"] in rundir.ACTIVE_STATES]
 st.progress(1 - len(active) / len(members), text=f"{len(members) - len(active)} of {len(members)} runs ended")
-if active and ui.is_host() and st.button("Stop the whole sweep", key="sweeps.stop", icon=":material/stop:"):
+# the host, or the visitor whose browser queued every run of it (a sweep from the Train page)
+may_stop = all(ui.can_manage(r) for r in members)
+if active and may_stop and st.button("Stop the whole sweep", key="sweeps.stop", icon=":material/stop:"):
     st.toast(ui.plain_text(f"Stopped {jobs.stop_all(ui.RUNS_ROOT, sweep=chosen)} run(s)."))
 
 table = pd.DataFrame(sweep.summary(runs))

@@ -6,8 +6,9 @@ import streamlit as st
 import ui
 from core import jobs, rundir
 from core.errors import UserError
-from ui import train_watch
-from ui.train_form import requests, training_form
+from ui import sweep_form, train_watch
+from ui.train_estimate import estimate_panel
+from ui.train_form import requests, start_buttons, training_form
 
 REFRESH_S = 1.5        # while something trains or waits
 IDLE_REFRESH_S = 10.0  # otherwise: only to notice a run someone else starts
@@ -42,14 +43,27 @@ def start(form):
         ui.plain_error(e)
 
 
+def new_runs():
+    """The form, its live estimate, Start, and the Sweep tab: one fragment, so a changed setting reruns
+    only this part of the page (ui/train_form.py says why its layout keeps every widget in place)."""
+    form = training_form()
+    one_run, sweep = st.tabs(["One run", "Sweep over seeds and settings"])
+    with one_run:
+        estimate_panel(form)
+        form = start_buttons(form)
+        if form.start or form.comparison:
+            start(form)
+    with sweep:
+        sweep_form.sweep_tab(form)
+
+
 following = my_group()
 form_open = not any(rundir.read_status(d).get("state") in rundir.ACTIVE_STATES for d in following)
-with st.expander("New training run", expanded=form_open, icon=":material/tune:"):
-    form = training_form()
+with st.expander("New training run or sweep", expanded=form_open, icon=":material/tune:"):
+    st.fragment(new_runs)()
     if active:
         st.caption("Another run is training: a new one joins the queue and starts when its turn comes.")
-if form.start or form.comparison:
-    start(form)
+    ui.addition_demo()   # one click trains the book's chapter 7 addition task (ui/addition_demo.py)
 
 
 def live_view(group, watching_other):
@@ -68,6 +82,7 @@ def live_view(group, watching_other):
         for note in st.session_state.get("train.notes", []):
             st.warning(note, icon=":material/hourglass_empty:")
     train_watch.queue_panel(state, group, me)
+    sweep_form.sweep_link(group)
     if len(group) > 1:
         train_watch.group_table(group)
     train_watch.progress(run_dir, status, ui.metrics_log(run_dir))

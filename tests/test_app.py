@@ -106,7 +106,8 @@ def test_attention_confidence_strip_and_metric(tiny_run):
     [spec] = heatmaps(at)
     strip = spec["data"][1]
     np.testing.assert_allclose(np.ravel(strip["z"]), expected.confidence, rtol=1e-6)
-    assert strip["x0"] == len("Aug 19, 2003") + 1.5              # one column right of the input's
+    layout = spec["layout"]
+    assert strip["xaxis"] == "x2" and layout["xaxis2"]["domain"][0] > layout["xaxis"]["domain"][1]   # right of the map
     assert [row[0] for row in strip["text"]] == [f"{p:.2f}" for p in expected.confidence]
     assert metric(at, "Confidence") == f"{expected.confidence.min():.2f}"
     assert "sure of" in spec["data"][0]["text"][0][0] and "&lt;- input 1 'A', weight" in spec["data"][0]["text"][0][0]
@@ -131,7 +132,7 @@ def test_attention_marks_the_wrong_characters(tiny_run):
     bad_rows = [t for t, bad in enumerate(expected.wrong) if bad]
     rows = spec["layout"]["yaxis"]["ticktext"]
     assert [t for t, label in enumerate(rows) if "color" in label] == bad_rows
-    assert [t for t, label in enumerate(spec["layout"]["yaxis2"]["ticktext"]) if "✗" in label] == bad_rows
+    assert sorted(a["y"] for a in spec["layout"]["annotations"] if "✗" in a["text"]) == bad_rows
     frames = [s for s in spec["layout"]["shapes"] if s.get("name") == "wrong"]
     assert sorted(round(s["y0"] + 0.5) for s in frames) == bad_rows
 
@@ -151,7 +152,7 @@ def test_attention_lists_refused_characters_and_says_the_models_width(tiny_run):
     vocab = rundir.load_model(tiny_run)[1]
     box = at.text_input(key="attention.text")   # one fixed limit (issue 20); the model's width is said
     assert box.max_chars == data.MAX_QUESTION_CHARS and f"up to {vocab.input_width} " in box.help
-    assert vocab.input_width == dates.INPUT_WIDTH
+    assert vocab.input_width <= dates.INPUT_WIDTH   # a fixture saved before the generator grew reads 38
     at.text_input(key="attention.text").input("22.11.2016 ?!").run()
     shown = [c.value.replace("\\", "") for c in at.caption]              # as displayed (Markdown escapes off)
     assert any("vocabulary" in c and "'?'" in c and "'!'" in c for c in shown)
@@ -239,11 +240,14 @@ def test_errors_page_tables(tiny_run):
     at.select_slider(key="errors.size").set_value(500).run()
     assert not at.exception
     accuracy, wrong = at.metric[0].value, at.metric[1]
-    assert float(accuracy) >= 0.9 and wrong.value == f"{500 - round(float(accuracy) * 500)}"
-    assert wrong.label == "Wrong, of 500"
+    # the dates in forms the generator learnt after the fixture was trained are left out (and counted)
+    evaluated = int(wrong.label.removeprefix("Wrong, of ").replace(",", ""))
+    assert 0.5 * 500 <= evaluated <= 500
+    assert float(accuracy) >= 0.9 and wrong.value == f"{evaluated - round(float(accuracy) * evaluated)}"
     bars = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    formats = [y for trace in bars[0]["data"] for y in trace["y"]]
+    formats = [row[0] for trace in bars[0]["data"] for row in trace["customdata"]]   # the labels behind the names
     assert "short" in formats and "full/title" in formats
+    assert "11/22/16 · M/D/YY numbers" in bars[0]["data"][0]["y"]   # each format in plain words, with an example
     assert set(y for trace in bars[1]["data"] for y in trace["y"]) <= {"title", "lower", "upper", "numeric"}
 
 

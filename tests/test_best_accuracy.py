@@ -10,6 +10,7 @@ import pytest
 from core import rundir
 from core.rundir import listing
 from tests.test_app import open_page
+from ui.plain import escape_markdown
 
 
 @pytest.fixture
@@ -43,5 +44,5 @@ def test_runs_page_pickers_and_compare_show_the_same_best_accuracy(run_with_a_lu
 
     compare = open_page("compare")
     compare.sidebar.selectbox(key="compare.run").set_value(run_dir).run()
-    configs = next(d.value for d in compare.dataframe if "best test accuracy" in d.value.columns).set_index("run")
-    assert configs.loc[os.path.basename(run_dir), "best test accuracy"] == shown
+    configs = next(t.value for t in compare.table if "best test accuracy" in t.value.columns).set_index("run")
+    assert configs.loc[escape_markdown(os.path.basename(run_dir)), "best test accuracy"] == escape_markdown(shown)

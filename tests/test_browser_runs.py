@@ -69,7 +69,7 @@ def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
     try:
         # no reload: the app's own link. A long wait: with the run training on both cores, a loaded CI
         # machine once took over 30 s to draw the page's sidebar again after Start.
-        page.locator("[data-testid='stSidebarNavLink']", has_text="Runs").click(timeout=120000)
+        page.locator("[data-testid='stSidebarNavLink']", has_text="Home").click(timeout=120000)
         page.wait_for_function(f"() => ({TABLE_ROWS})('state')", timeout=30000)
         page.evaluate("() => { window.notReloaded = true; }")   # gone if the page reloads
         first = page.wait_for_function(

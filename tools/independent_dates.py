@@ -1,10 +1,13 @@
 """Dates in common English forms, written by code that shares nothing with core/data/dates.py.
 
-    python -m tools.independent_dates OUT.txt [--n 20000] [--seed 7] [--style babel|forms]
+    python -m tools.independent_dates OUT.txt [--n 20000] [--seed 7] [--style babel|forms|world]
 
 A check on the generator rather than a second copy of it: `babel` imitates the widely used
 date-translation exercise (Babel's en_US patterns, lower-cased, commas sometimes dropped), `forms` the
-forms listed in issue 9 (ordinals, "Nov.", weekdays, dotted and slashed numbers, ISO). Each line is in
+forms listed in issue 9 (ordinals, "Nov.", weekdays, dotted and slashed numbers, ISO), `world` the
+forms of issue 21 (what date-parsing libraries are tested on: eight digits, year first with dots,
+spaces or a month name, RFC 850 and log-file forms, apostrophe years, weekdays before numbers, days
+in words, "05MAR2014"). Each line is in
 the book's format with the form as a comment-free label kept in a second file OUT.labels, so
 `python -m core.evaluate RUN --data OUT.txt` scores it and the labels break the score down by form.
 """
@@ -60,10 +63,69 @@ FORMS = {
 }
 
 
+# Day numbers in words, spelt here from their own table.
+_UNITS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+          8: "eighth", 9: "ninth"}
+_TEENS = {10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth", 14: "fourteenth", 15: "fifteenth",
+          16: "sixteenth", 17: "seventeenth", 18: "eighteenth", 19: "nineteenth", 20: "twentieth",
+          30: "thirtieth"}
+
+
+def day_in_words(n, hyphen=True):
+    if n in _TEENS:
+        return _TEENS[n]
+    if n < 10:
+        return _UNITS[n]
+    return ("twenty" if n < 30 else "thirty") + ("-" if hyphen else " ") + _UNITS[n % 10]
+
+
+def _mon(d):
+    return MONTH[d.month - 1][:3]
+
+
+def _yy(d):
+    return f"{d.year % 100:02d}"
+
+
+# The forms of issue 21, each in its own words (the issue's own examples first).
+WORLD = {
+    "eight-digits": lambda d: f"{d.year}{d.month:02d}{d.day:02d}",
+    "y.mm.dd": lambda d: f"{d.year}.{d.month:02d}.{d.day:02d}",
+    "y mm dd": lambda d: f"{d.year} {d.month:02d} {d.day:02d}",
+    "y-m-d unpadded": lambda d: f"{d.year}-{d.month}-{d.day}",
+    "y/m/d unpadded": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "y Mon d": lambda d: f"{d.year} {_mon(d)} {d.day}",
+    "y Month d": lambda d: f"{d.year} {MONTH[d.month - 1]} {d.day}",
+    "y Mon dth": lambda d: f"{d.year} {_mon(d)} {ordinal(d.day)}",
+    "y/Mon/dd": lambda d: f"{d.year}/{_mon(d)}/{d.day:02d}",
+    "y-Mon-dd": lambda d: f"{d.year}-{_mon(d)}-{d.day:02d}",
+    "dd-Mon-yyyy": lambda d: f"{d.day:02d}-{_mon(d)}-{d.year}",
+    "dd-Mon-yy": lambda d: f"{d.day:02d}-{_mon(d)}-{_yy(d)}",
+    "dd/Mon/yyyy (log)": lambda d: f"{d.day:02d}/{_mon(d)}/{d.year}",
+    "Weekday, dd-Mon-yy (RFC 850)": lambda d: f"{DAY[d.weekday()]}, {d.day:02d}-{_mon(d)}-{_yy(d)}",
+    "Mon-dd-yyyy": lambda d: f"{_mon(d)}-{d.day:02d}-{d.year}",
+    "Month d, 'yy": lambda d: f"{MONTH[d.month - 1]} {d.day}, '{_yy(d)}",
+    "d Mon 'yy": lambda d: f"{d.day} {_mon(d)} '{_yy(d)}",
+    "Weekday m/d/yyyy": lambda d: f"{DAY[d.weekday()]} {d.month}/{d.day}/{d.year}",
+    "Wkd yyyy-mm-dd": lambda d: f"{DAY[d.weekday()][:3]} {d.isoformat()}",
+    "Month dayword, yyyy": lambda d: f"{MONTH[d.month - 1]} {day_in_words(d.day)}, {d.year}",
+    "month dayword yyyy": lambda d: f"{MONTH[d.month - 1]} {day_in_words(d.day, hyphen=False)} {d.year}",
+    "the dayword of month in the year yyyy":
+        lambda d: f"the {day_in_words(d.day)} of {MONTH[d.month - 1]} in the year {d.year}",
+    "dayword of month 'yy": lambda d: f"{day_in_words(d.day, hyphen=False)} of {MONTH[d.month - 1]} '{_yy(d)}",
+    "ddMONyyyy": lambda d: f"{d.day:02d}{_mon(d).upper()}{d.year}",
+}
+
+
+def _cased(text, case):
+    """Title: as a sentence begins (its first letter up, names as written); lower; UPPER."""
+    return {"title": text[:1].upper() + text[1:], "lower": text.lower(), "upper": text.upper()}[case]
+
+
 def write(out, n, seed, style):
     rng = random.Random(seed)
     first, last = dt.date(1970, 1, 1), dt.date(2069, 12, 31)
-    patterns = BABEL if style == "babel" else FORMS
+    patterns = {"babel": BABEL, "forms": FORMS, "world": WORLD}[style]
     names = list(patterns)
     lines, labels = [], []
     for _ in range(n):
@@ -77,6 +139,9 @@ def write(out, n, seed, style):
             if rng.random() < 0.5:
                 text = text.replace(",", "")
             case = "lower"
+        elif style == "world":
+            case = rng.choice(["title", "lower", "upper"])
+            text = _cased(text, case)
         else:
             case = rng.choice(["title", "lower", "upper"])
             text = {"title": text, "lower": text.lower(), "upper": text.upper()}[case]
@@ -95,7 +160,7 @@ def main():
     p.add_argument("out")
     p.add_argument("--n", type=int, default=20000)
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--style", choices=("babel", "forms"), default="babel")
+    p.add_argument("--style", choices=("babel", "forms", "world"), default="babel")
     args = p.parse_args()
     write(args.out, args.n, args.seed, args.style)
 

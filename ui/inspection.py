@@ -16,17 +16,20 @@ from core.errors import UserError
 from core.rundir import checkpoints
 from core.viz import attention_heatmap
 from core.viz import inspection as figures
-from ui.evaluations import dataset
+from ui.evaluations import dataset, default_sources, describe, evaluation_data_applies
 from ui.models import checkpoint_mtime, load
 from ui.plain import escape_markdown, plain_error
 from ui.runs import checkpoint_listing
 from ui.shared import SharedCache
+from ui.tasks import task_of
 
 VIEWS = ["Teacher forcing", "Candidates", "Move the attention", "Attention vs gradients", "Embeddings"]
-# The inputs the agreement is averaged over: the start of the Errors page's default data (fresh
-# generated dates, seed 2026), so the number means the same for every checkpoint and run.
-AGREEMENT_DATA, AGREEMENT_EXAMPLES = ("generated", 2000), 40
-_AGREEMENT = SharedCache(max_entries=256)   # (run, checkpoint, mtime) -> (mean rho, pairs)
+# The agreement over a file is averaged over a seeded sample of the data chosen on the Errors page (else
+# the run's own test split, or fresh generated dates for a generator run): the same sample for every
+# checkpoint, so the numbers compare. 100 examples: about 2.5 s for the tests' small model, 10 s for
+# the demo's, measured in chunks with a progress bar, once per server for every visitor.
+AGREEMENT_SAMPLE, AGREEMENT_CHUNK = 100, 20
+_AGREEMENT = SharedCache(max_entries=256)   # (run, checkpoint, mtime, data) -> (mean rho, pairs, examples)
 
 
 def look_inside(run, checkpoint, text):
@@ -38,7 +41,7 @@ def look_inside(run, checkpoint, text):
     view = st.segmented_control("View", VIEWS, default=VIEWS[0], key="inspect.view")
     try:
         if view == "Teacher forcing":
-            teacher_forcing(model, vocab, config, text)
+            teacher_forcing(model, vocab, config, text, task_of(run))
         elif view == "Candidates":
             candidates(model, vocab, config, text)
         elif view == "Move the attention":
@@ -51,16 +54,17 @@ def look_inside(run, checkpoint, text):
         plain_error(e)
 
 
-def teacher_forcing(model, vocab, config, text):
+def teacher_forcing(model, vocab, config, text, task):
     st.caption("In training the decoder is fed the right answer, one character behind (teacher forcing); "
                "when it writes on its own it is fed its own last character. From the step where they part on, "
                "the free-running decoder builds on its own earlier characters; a mistake both make is not "
                "carried forward, the model makes it even when fed the right answer.")
-    free = inspection.free_running(model, vocab, config, text)
+    free = inspection.free_running(model, vocab, config, text, task=task)
     answer = free.result.expected
-    if answer is None or len(answer) != vocab.output_length:
-        st.info("The right answer of this input is unknown (the date parser cannot read it), so the decoder "
-                "cannot be fed it.")
+    if answer is None or len(answer) > vocab.output_length:
+        st.info("The right answer of this input is unknown (" + ("the date parser cannot read it and it is not "
+                "in the run's data" if task.dates else "it is not one of the run's questions") +
+                "), so the decoder cannot be fed it.")
         return
     if not st.toggle("Feed the decoder the right answer (teacher forcing)", value=True, key="inspect.forcing"):
         st.plotly_chart(attention_heatmap(free.result, title="free-running"), key="inspect.free_only")
@@ -155,37 +159,88 @@ def against_gradients(run, checkpoint, model, vocab, config, text):
     st.plotly_chart(figures.saliency_figure(found), key="inspect.saliency_pair")
     rho = found.correlation[np.isfinite(found.correlation)]
     st.metric("Mean ρ over the steps", f"{rho.mean():.3f}" if len(rho) else "-", border=True, width=220)
-    if st.button(f"Measure over {AGREEMENT_EXAMPLES} generated dates (the Errors page's data)",
-                 key="inspect.agreement"):
-        mean, pairs = agreement(run["path"], checkpoint)
-        st.write(f"Mean ρ over {pairs} (date, output step) pairs at this checkpoint: {mean:.3f}")
+    source, described = agreement_data(run)
+    if source is None:
+        st.caption(described)
+    elif st.button(f"Measure over {AGREEMENT_SAMPLE} examples of {escape_markdown(described)}",
+                   key="inspect.agreement", help="The data chosen on the Errors page, else the run's test split."):
+        mean, pairs, examples = agreement(run["path"], checkpoint, source)
+        st.write(f"Mean ρ over {pairs:,} (example, output step) pairs of {examples} examples of "
+                 f"{escape_markdown(described)} at this checkpoint: {mean:.3f}")
 
 
-def agreement(run_dir, checkpoint):
-    """(mean rho, pairs) of a checkpoint over the fixed inputs, computed once per server."""
+def agreement_data(run):
+    """(the dataset key of ui.evaluations, its description) the agreement is measured over: the data the
+    Errors page evaluates for this run, else the run's own test split, else fresh generated dates;
+    (None, why) when the run's data cannot be read."""
+    chosen = st.session_state.get("errors.dataset_key")
+    if chosen and evaluation_data_applies(chosen, run["path"]):
+        return chosen, describe(chosen)
+    for key in default_sources(run["path"]):
+        return key, describe(key)
+    return None, "The agreement over a file needs the run's data, which cannot be read."
+
+
+def agreement(run_dir, checkpoint, source, progress=None):
+    """(mean rho, pairs, examples) of a checkpoint over a seeded sample of the source's examples the
+    model can read, decoded in chunks (progress(done, total) after each), once per server."""
     def make():
         model, vocab, config, _ = load(run_dir, checkpoint)
-        readable = [q for q in dataset(AGREEMENT_DATA).questions if len(q) <= vocab.input_width
-                    and set(q) <= set(vocab.chars)]
-        return inspection.agreement(model, vocab, config, readable[:AGREEMENT_EXAMPLES])
-    return _AGREEMENT.get_or_make((run_dir, checkpoint, checkpoint_mtime(run_dir, checkpoint)), make)
+        readable = [q for q in dataset(source).questions if len(q.strip()) <= vocab.input_width
+                    and q.strip() and set(q) <= set(vocab.chars)]
+        if not readable:
+            raise UserError("none of these examples can be read by this model")
+        rng = np.random.default_rng(0)
+        sample = [readable[i] for i in sorted(rng.choice(len(readable), min(AGREEMENT_SAMPLE, len(readable)),
+                                                         replace=False))]
+        sums, pairs = 0.0, 0
+        for start in range(0, len(sample), AGREEMENT_CHUNK):
+            mean, count = inspection.agreement(model, vocab, config, sample[start:start + AGREEMENT_CHUNK])
+            if count:
+                sums, pairs = sums + mean * count, pairs + count
+            if progress:
+                progress(min(start + AGREEMENT_CHUNK, len(sample)), len(sample))
+        return (sums / pairs if pairs else float("nan")), pairs, len(sample)
+
+    key = (run_dir, checkpoint, checkpoint_mtime(run_dir, checkpoint), source, AGREEMENT_SAMPLE)
+    if key in _AGREEMENT:
+        return _AGREEMENT.get(key)
+    bar = st.progress(0.0, text="Measuring the agreement...") if progress is None else None
+    if progress is None:
+        progress = lambda done, total: bar.progress(done / total, text=f"{done}/{total} examples")
+    try:
+        return _AGREEMENT.get_or_make(key, make, while_waiting=lambda: progress(0, AGREEMENT_SAMPLE))
+    finally:
+        if bar is not None:
+            bar.empty()
 
 
 def agreement_per_checkpoint(run):
     """The Compare page's number per checkpoint: does attention agree more with gradients as it forms?"""
     listing = checkpoint_listing(run["path"])
+    source, described = agreement_data(run)
     if not st.toggle("Attention against gradients at every checkpoint (a few seconds each the first time)",
                      key="compare.agreement"):
+        return
+    if source is None:
+        st.caption(described)
         return
     bar = st.progress(0.0)
     values = []
     for i, entry in enumerate(listing):
-        values.append(agreement(run["path"], entry.name)[0])
-        bar.progress((i + 1) / len(listing), text=f"{checkpoints.title(entry.name)}")
+        def step(done, total, i=i, entry=entry):
+            bar.progress((i + done / total) / len(listing),
+                         text=f"{checkpoints.title(entry.name)}: {done}/{total} examples")
+        try:
+            values.append(agreement(run["path"], entry.name, source, step)[0])
+        except UserError as e:
+            bar.empty()
+            plain_error(e)
+            return
     bar.empty()
     st.plotly_chart(figures.agreement_figure([c.label or c.name for c in listing], values), key="compare.agreement_chart")
-    st.caption(f"Mean Spearman ρ of attention and |gradient x input| over {AGREEMENT_EXAMPLES} generated dates "
-               "and every output step, per checkpoint.")
+    st.caption(f"Mean Spearman ρ of attention and |gradient x input| over the same {AGREEMENT_SAMPLE} examples "
+               f"of {escape_markdown(described)} and every output step, per checkpoint.")
 
 
 def embeddings(run):

@@ -4,9 +4,12 @@ import os
 import threading
 
 from core import rundir
+from core.data import tasks
 from core.decoding import translation
+from core.errors import UserError
 from core.model.registry import build_model
 from core.rundir import checkpoints, live
+from core.rundir.task import run_task
 from ui.shared import SharedCache
 
 # The model keeps per-call state (LSTM buffers), and Streamlit runs sessions in threads: each entry
@@ -42,28 +45,40 @@ def _live_model(run_dir, mtime):
     return _LIVE_MODELS.get_or_make((run_dir, mtime), make)
 
 
+def task(run_dir):
+    """The run's task (core/rundir/task.py: read once per server from the data it trained on); the date
+    task for a run whose config cannot be read (its pages say why elsewhere)."""
+    try:
+        return run_task(run_dir)
+    except UserError:
+        return tasks.DATES
+
+
 def translate_live(run_dir, text):
     """(Translation, iteration) from the run's latest live snapshot, or None when it has none."""
     mtime = live.mtime(run_dir)
     if not mtime:
         return None
     model, vocab, config, iteration, lock = _live_model(run_dir, mtime)
+    known = task(run_dir)   # read before taking the lock: the first read of a big file takes a moment
     with lock:
-        return translation.translate(model, vocab, config, text), iteration
+        return translation.translate(model, vocab, config, text, known), iteration
 
 
 def translate(run_dir, checkpoint, text):
     """core.decoding.translation.translate through the cached model; UserError for bad text or checkpoint."""
     model, vocab, config, lock = load(run_dir, checkpoint)
+    known = task(run_dir)
     with lock:
-        return translation.translate(model, vocab, config, text)
+        return translation.translate(model, vocab, config, text, known)
 
 
 def translate_many(run_dir, checkpoint, texts):
     """translation.translate_many through the cached model: per text a Translation or a UserError."""
     model, vocab, config, lock = load(run_dir, checkpoint)
+    known = task(run_dir)
     with lock:
-        return translation.translate_many(model, vocab, config, texts)
+        return translation.translate_many(model, vocab, config, texts, known)
 
 
 def vocab(run_dir, checkpoint):

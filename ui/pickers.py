@@ -1,23 +1,18 @@
 """Pickers: a run, one of its checkpoints, a data file of the server, an example input."""
 import streamlit as st
 
-from core.data import server_files
+from core.data import server_files, tasks
 from ui import runs
 from ui.paths import data_dirs, shown_path
+from ui.plain import escape_markdown
+from ui.runs import run_name
 
-EXAMPLES = ["Tuesday, November 22, 2016", "september 27, 1994", "Aug 19, 2003", "2/10/93",
-            "22.11.2016", "Tue 22 Nov 2016", "The 3rd of March 2021", "2016/11/22"]
+EXAMPLES = list(tasks.DATE_EXAMPLES)
 
 
 def best_accuracy_text(row):
     """A row's best accuracy as every page writes it ("99.92%"), or "" when no epoch has ended."""
     return "" if row["best_accuracy"] is None else f"{row['best_accuracy']:.2%}"
-
-
-def run_name(row):
-    """A run's name, with its folder when it was renamed: folders are unique, names need not be (two
-    runs renamed alike, or a run renamed to another's folder, are still told apart)."""
-    return row["name"] if row["name"] == row["run"] else f"{row['name']} [{row['run']}]"
 
 
 def run_label(row):
@@ -97,11 +92,12 @@ def data_file_picker(key, label="Data file", container=None):
     return by_name.get(name)
 
 
-def example_buttons(key, state_key):
-    """One button per example input; a click puts it into the text box named state_key."""
-    st.caption("Examples:")
+def example_buttons(key, state_key, examples=EXAMPLES):
+    """One button per example input (the run's task's: core.data.tasks); a click puts it into the text
+    box named state_key."""
+    st.caption("Examples:" if examples is EXAMPLES else "Examples from this run's test split:")
     # a wrapping row of buttons as wide as their text: never cut, whatever the window's width
     with st.container(horizontal=True, wrap=True, gap="small"):
-        for n, example in enumerate(EXAMPLES):
-            st.button(example, key=f"{key}.{n}", on_click=st.session_state.__setitem__,
+        for n, example in enumerate(examples):
+            st.button(escape_markdown(example), key=f"{key}.{n}", on_click=st.session_state.__setitem__,
                       args=(state_key, example), width="content")

@@ -2,6 +2,8 @@
 
 Links: ?run=demo&epoch=2&text=Aug%2019%2C%202003 (or &iteration=150). A page calls open_from_link
 before its widgets exist, and sync_link after, so the address always shows the view.
+
+History: one browser history entry per page visited, so Back goes back a page (one_entry_per_page).
 """
 import os
 
@@ -13,6 +15,50 @@ from ui import runs
 from ui.plain import plain_warning
 
 LINK_KEYS = ("run", "epoch", "iteration", "text")
+
+
+# Streamlit's frontend pushes a history entry for every change of the address: one when a page opens,
+# one more when the page's sync_link writes its own query, one per date typed. Back then stayed on the
+# same page, or opened the previous page under the next one's query. This patch, installed once per
+# browser tab, makes a change of the query alone replace the current entry, and a change of page (another
+# path) add one. A new page's query can arrive just before its path (measured: 33 ms before, when
+# Compare was opened from Attention), so a query change waits QUERY_WAIT_MS: a page change meanwhile
+# takes it along (Streamlit's new path comes with the new query, or gets it here), else it replaces
+# the entry it was meant for. Streamlit replaces, not pushes, while it follows a Back, so going back is unchanged.
+QUERY_WAIT_MS = 300
+_HISTORY_JS = """
+export default function () {
+  if (window.__attentionLabHistory) return;
+  window.__attentionLabHistory = true;
+  const push = window.history.pushState.bind(window.history);
+  const replace = window.history.replaceState.bind(window.history);
+  let pending = null, pendingQuery = "";
+  const cancel = () => { clearTimeout(pending); pending = null; };
+  window.addEventListener("popstate", cancel);
+  window.history.pushState = function (state, title, url) {
+    const target = new URL(url, window.location.href);
+    if (target.pathname !== window.location.pathname) {
+      if (pending && !target.search) target.search = pendingQuery;   // the new page's query came first
+      cancel();
+      return push(state, title, target.pathname + target.search + target.hash);
+    }
+    cancel();
+    pendingQuery = target.search;
+    pending = setTimeout(() => {
+      pending = null;
+      if (window.location.pathname === target.pathname) replace(state, title, url);
+    }, WAIT);
+  };
+}
+""".replace("WAIT", str(QUERY_WAIT_MS))
+_HISTORY = st.components.v2.component("attention_lab.history_per_page", js=_HISTORY_JS,
+                                      css=":host { display: none; }")
+
+
+def one_entry_per_page():
+    """Called by app.py on every run: installs the history patch above (a no-op once installed)."""
+    with st.sidebar:
+        _HISTORY(key="ui.history", height=0)
 
 
 def mark_routed():

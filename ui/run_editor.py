@@ -21,9 +21,13 @@ def run_editor(row):
             try:
                 meta.rename(row["path"], name)
                 meta.set_note(row["path"], note)
-                st.toast("Saved.")
+                # the table, the pickers and the titles above were drawn with the old name: draw again
+                st.session_state["home.saved"] = folder
+                st.rerun()
             except UserError as e:
                 plain_error(e)
+    if st.session_state.pop("home.saved", None) == folder:
+        st.toast("Saved: every page shows the new name.")
     host_actions(row)
     if row["state"] in rundir.ACTIVE_STATES:
         if st.button("Stop this run", key="home.stop", icon=":material/stop:"):

@@ -28,6 +28,17 @@ _METRICS = MetricsCache(max_runs=1000)
 _INDEX = listing.RunIndex(_METRICS)
 
 
+def run_name(row):
+    """A run's name, with its folder when it was renamed: folders are unique, names need not be (two
+    runs renamed alike, or a run renamed to another's folder, are still told apart)."""
+    return row["name"] if row["name"] == row["run"] else f"{row['name']} [{row['run']}]"
+
+
+def name_of(run_dir):
+    """run_name of a run directory, read through the shared index: a rename shows at once everywhere."""
+    return run_name(_INDEX.row(run_dir))
+
+
 def metrics_log(run_dir):
     """The run's metrics, read incrementally and shared by every session (core.rundir.metrics.MetricsLog)."""
     return _METRICS.get(run_dir)
@@ -64,7 +75,7 @@ def curve_series(run_dirs, names=None):
             config = rundir.read_config(run_dir)
         except UserError:
             continue
-        name = (names or {}).get(run_dir) or os.path.basename(run_dir)
+        name = (names or {}).get(run_dir) or name_of(run_dir)
         found.append(curves.series_from_log(name, metrics_log(run_dir), config.batch_size,
                                             rundir.read_status(run_dir).get("iters_per_epoch")))
     return found

@@ -19,6 +19,7 @@ NUMBERS = {
     "max_run_minutes": (60, 1, 10_000, "estimated training time per run, in minutes"),
     "max_run_memory_mb": (2048, 100, 1_000_000, "estimated memory per run, in MB"),
     "max_run_disk_mb": (500, 1, 1_000_000, "checkpoints per run, in MB"),
+    "max_sweep_runs": (10, 1, 200, "runs in one sweep queued from the Train page (one request of the visitor's)"),
     "training_cores": (None, 1, 4096, "cores the queue fills at once (default: every core)"),
     # 1: runs side by side. On this 2-core machine 4 runs finished 2.6x sooner two at a time with one
     # worker each than one at a time with two (python -m tools.bench_slots, 2026-12-02; README).

@@ -1,12 +1,13 @@
 """The Train page's view of a group of runs while it trains: the server's queue, the group's runs,
 progress with an ETA, Stop, and the live charts (loss, scores, a probe date's attention)."""
-import os
 
 import streamlit as st
 
 from core import jobs, rundir
 from core.errors import UserError
+from core.rundir import meta
 from core.rundir.metrics import eta_seconds
+from core.training.schedule import planned_checkpoints
 from core.viz import curves
 from ui import runs
 from ui.curve_controls import curve_controls
@@ -19,7 +20,7 @@ PLATEAU_ACCURACY = 0.01   # a finished run below this never left the plateau (ev
 
 
 def display_name(run_dir):
-    return os.path.basename(run_dir)
+    return runs.name_of(run_dir)   # its name, as every page shows it (with the folder when renamed)
 
 
 def whose(group, me):
@@ -44,11 +45,14 @@ def queue_panel(state, group, me):
 
 
 def group_table(group):
-    """Every run of a queued group with its state (the comparison's three runs, for example)."""
+    """Every run of a queued group with its state (the comparison's three runs, a sweep's runs with their
+    setting)."""
     rows = []
     for run_dir in group:
         status = rundir.read_status(run_dir)
-        rows.append({"run": display_name(run_dir), "state": status.get("state", "unknown"),
+        setting = meta.read(run_dir).get("setting")   # a sweep's runs: what each one varies
+        rows.append({"run": display_name(run_dir), **({"setting": setting} if setting else {}),
+                     "state": status.get("state", "unknown"),
                      "epochs": f"{len(rundir.epochs(run_dir))}/{status.get('epochs') or rundir.read_config(run_dir).epochs}",
                      "best test accuracy": runs.metrics_log(run_dir).best_accuracy()})
     st.dataframe(rows, hide_index=True, key="train.group", column_config={
@@ -65,12 +69,23 @@ def current_of(group):
     return group[-1]
 
 
+def planned_checkpoints_of(run_dir, status):
+    """The iterations the run saves checkpoints at inside training (the ETA counts those ahead)."""
+    try:
+        config = rundir.read_config(run_dir)
+    except UserError:
+        return []
+    if not status.get("iters_per_epoch") or not status.get("total_iters"):
+        return []
+    return planned_checkpoints(config, status["iters_per_epoch"], status["total_iters"])
+
+
 def progress(run_dir, status, log):
     state = status.get("state", "unknown")
     done, total = status.get("iteration", 0), status.get("total_iters") or 0
     label = f"epoch {status.get('epoch', 0)} of {status.get('epochs', '?')} done, iteration {done}/{total}"
     if state == "running":
-        eta = eta_seconds(log, status)
+        eta = eta_seconds(log, status, planned_checkpoints_of(run_dir, status))
         label += f" · about {format_duration(eta)} left" if eta is not None else " · measuring speed..."
     elif state == "queued":
         label = "waiting for its turn" if status.get("total_iters") is None else label
@@ -107,7 +122,7 @@ def x_span(x, status, batch_size):
     return {"epoch": planned, "iteration": total, "examples": total * batch_size if total else None}.get(x)
 
 
-def loss_chart(where, series, options, x_max, run_dir):
+def loss_figure(series, options, x_max, run_dir):
     figure = curves.loss_figure(series, x=options["x"], smoothing=options["smoothing"], log_y=options["log_y"],
                                 x_max=x_max)
     own = next((one for one in series if one.name == display_name(run_dir)), None)
@@ -115,12 +130,7 @@ def loss_chart(where, series, options, x_max, run_dir):
         log = runs.metrics_log(run_dir)
         curves.mark_checkpoints(figure, log.other + list(log.epochs), options["x"], own.batch_size,
                                 own.iters_per_epoch)
-    where.plotly_chart(figure, key="train.loss")
-
-
-def score_chart(where, series, options, x_max):
-    where.plotly_chart(curves.score_figure(series, x=options["x"], x_max=x_max, title="Test scores per epoch"),
-                       key="train.accuracy")
+    return figure
 
 
 def has_attention(run_dir):
@@ -136,12 +146,15 @@ def charts(run_dir, status, group):
     options = curve_controls("train.curves")
     drawn = [s for s in runs.curve_series(group) if len(s.iteration) or s.name == display_name(run_dir)]
     x_max = x_span(options["x"], status, drawn[0].batch_size if drawn else 1)
+    loss = loss_figure(drawn, options, x_max, run_dir)
+    scores = curves.score_figure(drawn, x=options["x"], x_max=x_max, title="Test scores per epoch")
+    curves.share_x([loss, scores], at_least=x_max)   # one x range: an epoch's end sits under its loss
     left, right = st.columns(2)
-    loss_chart(left, drawn, options, x_max, run_dir)
+    left.plotly_chart(loss, key="train.loss")
     if not has_attention(run_dir):
-        score_chart(right, drawn, options, x_max)
+        right.plotly_chart(scores, key="train.accuracy")
         return
-    score_chart(left, drawn, options, x_max)
+    left.plotly_chart(scores, key="train.accuracy")
     with right:
         st.markdown("**Attention, live**")
         live_attention(run_dir)

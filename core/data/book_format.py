@@ -39,6 +39,17 @@ def generated(n, seed=0):
                    [e.label for e in examples], examples)
 
 
+def generated_for(dataset, vocab):
+    """The generated examples a model can be asked fairly: in the formats it learnt (a run saved before
+    the generator grew knows fewer, core.data.dates.trained_formats) and that its vocabulary and
+    width read (a model trained on a file may read fewer characters)."""
+    formats = set(dates.trained_formats(vocab.chars, vocab.input_width))
+    chars = set(vocab.chars)
+    keep = [i for i, (q, label) in enumerate(zip(dataset.questions, dataset.labels))
+            if label.split("/")[0] in formats and len(q) <= vocab.input_width and set(q) <= chars]
+    return dataset if len(keep) == len(dataset) else dataset.subset(keep)
+
+
 # Limits of a book-format file (README, "Hosting"): one 200,000-character question made training
 # allocate gigabytes, so a question, an answer and the character set are capped.
 MAX_QUESTION_CHARS = 100

@@ -1,12 +1,17 @@
 """Reading dates back: parse(text) turns a string in any of the generator's forms (any case) into
 its DateExample, impossible(text) says why a string in such a form names no date ("31 February 2020").
 The Attention page's right answer; the data loader's labels for a file's lines.
+
+Each pattern below reads the fields of one family of forms and the Style they are written in; a
+string is a date when its style is one the generator writes and the generator, given that date and
+style, writes the very same string (so "22th", "05th", "May." and mixed case are refused).
 """
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass, replace
 
-from core.data.dates import MONTHS, STYLE_SET, WEEKDAYS, DateExample, Style, format_for, label_of, ordinal_suffix
+from core.data.dates import MONTHS, STYLE_SET, WEEKDAYS, Style, example, ordinal_word
 
 _MONTH_NUMBER = {}
 for _i, _name in enumerate(MONTHS, start=1):
@@ -14,114 +19,156 @@ for _i, _name in enumerate(MONTHS, start=1):
 _WEEKDAY_NUMBER = {}
 for _i, _name in enumerate(WEEKDAYS):
     _WEEKDAY_NUMBER[_name.lower()] = _WEEKDAY_NUMBER[_name[:3].lower()] = _i
-_alternatives = lambda names: "|".join(sorted(names, key=len, reverse=True))
-_WD = rf"(?:({_alternatives(_WEEKDAY_NUMBER)})(,)? )?"
-_MN = rf"({_alternatives(_MONTH_NUMBER)})(\.)?"
-_DAY = r"(\d{1,2})(st|nd|rd|th)?"
-_MDY = re.compile(rf"{_WD}{_MN} {_DAY}(,)? (\d{{4}})")
-_DMY = re.compile(rf"{_WD}(the )?{_DAY}(,)?( of)? {_MN}(,)? (\d{{4}})")
-_NUMBERS = re.compile(r"(\d{1,4})([/. -])(\d{1,2})\2(\d{1,4})")
-_NUMERIC_ORDER = {"/": "m/d/y", ".": "d.m.y", " ": "d m y"}
+_DAY_WORD = {ordinal_word(d, joiner): d for d in range(1, 32) for joiner in "- "}
 _FULL_MONTHS = frozenset(name.lower() for name in MONTHS)
+_alternatives = lambda names: "|".join(sorted(names, key=len, reverse=True))
+
+_WD = rf"(?:(?P<wd>{_alternatives(_WEEKDAY_NUMBER)})(?P<wdc>,)? )?"
+_MN = rf"(?P<mon>{_alternatives(_MONTH_NUMBER)})(?P<per>\.)?"
+_DAY = rf"(?:(?P<dn>\d{{1,2}})(?P<suf>st|nd|rd|th)?|(?P<dw>{_alternatives(_DAY_WORD)}))"
+_YEAR = r"(?P<apo>')?(?P<y>\d{4}|\d{2})"
+_PATTERNS = [re.compile(p) for p in (
+    # "Tuesday, November 22, 2016", "June 3, '85", "march second 2012"
+    rf"{_WD}{_MN} {_DAY}(?P<c>,)? {_YEAR}",
+    # "22 Nov, 2016", "Tuesday the 1st of March, 2016", "the tenth of may in the year 1995"
+    rf"{_WD}(?P<the>the )?{_DAY}(?P<dc>,)?(?P<of> of)? {_MN}(?P<mc>,| in the year)? {_YEAR}",
+    # "21-Mar-2016", "Friday, 14-Jun-19", "12/APR/2015", "05MAR2014"
+    rf"{_WD}(?P<dn>\d{{1,2}})(?P<sep>[-/]?){_MN}(?P=sep){_YEAR}",
+    # "Mar-05-2002"
+    rf"{_MN}(?P<sep>-)(?P<dn>\d{{1,2}})-{_YEAR}",
+    # "2007 Mar 3", "2001 Jun 4th", "2010/Oct/12", "2004-Dec-09"
+    rf"(?P<y>\d{{4}})(?P<sep>[ /-]){_MN}(?P=sep)(?P<dn>\d{{1,2}})(?P<suf>st|nd|rd|th)?",
+    # numbers, after a weekday or not: "11/22/16", "22.11.2016", "2018-7-4", "Sat 2021-05-15"
+    rf"{_WD}(?P<a>\d{{1,4}})(?P<sep>[/. -])(?P<b>\d{{1,2}})(?P=sep)(?P<c>\d{{1,4}})",
+    # eight digits, year first
+    r"(?P<y>\d{4})(?P<b>\d{2})(?P<c>\d{2})",
+)]
+_NUMERIC_ORDER = {"/": "m/d/y", ".": "d.m.y", " ": "d m y"}
 
 
-def _read(text):
-    """What a string in one of the generator's forms says, the date not checked: (year, month, day,
-    weekday or None, style, spans, ordinal suffix or None, month period or None); None when the text
-    is in none of the forms."""
+@dataclass(frozen=True)
+class _Reading:
+    """What a string says in one family's terms, the date not checked."""
+    year: int
+    month: int
+    day: int
+    weekday: int    # 0 = Monday, or None
+    style: Style
+
+
+def _readings(text):
+    """Every reading of text (lower-cased) by the patterns that match it whole."""
     low = text.lower()
-    m = _NUMBERS.fullmatch(low)
-    if m:
-        a, sep, b, c = m.groups()
-        if len(a) == 4:
-            if sep not in "-/" or len(c) > 2:
-                return None
-            order, (y, mo, d), (ys, ms, ds) = f"y{sep}m{sep}d", (a, b, c), (1, 3, 4)
-        else:
-            if sep not in _NUMERIC_ORDER or len(a) > 2 or len(c) not in (2, 4):
-                return None
-            order = _NUMERIC_ORDER[sep]
-            (y, mo, d), (ys, ms, ds) = ((c, a, b), (4, 1, 3)) if order == "m/d/y" else ((c, b, a), (4, 3, 1))
-        # ISO is always zero-padded; elsewhere a two-digit field shows a zero only when it has one
-        digits = lambda f: "01" if len(f) == 2 and (f[0] == "0" or order[0] == "y") else "1"
-        style = Style(order, digits(mo), digits(d), len(y))
-        year = int(y) if len(y) == 4 else (1900 if int(y) >= 70 else 2000) + int(y)
-        spans = {"year": m.span(ys), "month": m.span(ms), "day": m.span(ds)}
-        return year, int(mo), int(d), None, style, spans, None, None
-    m = _MDY.fullmatch(low)
-    if m:
-        weekday, weekday_comma, month, period, day, suffix, comma, year = m.groups()
-        order, the, where, groups = "mdy", None, "day" if comma else "", (8, 3, 5)
+    for number, pattern in enumerate(_PATTERNS):
+        m = pattern.fullmatch(low)
+        if m:
+            reading = _numbers(m.groupdict()) if number >= 5 else _words(m.groupdict(), number)
+            if reading:
+                yield reading
+
+
+def _year(digits):
+    return int(digits) if len(digits) == 4 else (1900 if int(digits) >= 70 else 2000) + int(digits)
+
+
+def _weekday_fields(g):
+    wd = g.get("wd")
+    return {"weekday": "" if not wd else ("abbr" if len(wd) == 3 else "full"), "weekday_comma": bool(g.get("wdc"))}
+
+
+def _words(g, number):
+    month = "abbr." if g["per"] else ("full" if g["mon"] in _FULL_MONTHS else "abbr")
+    word = g.get("dw")
+    if word:
+        day, day_style = _DAY_WORD[word], "word " if " " in word else "word"
     else:
-        m = _DMY.fullmatch(low)
-        if not m:
+        day = int(g["dn"])
+        day_style = "1st" if g.get("suf") else ("01" if len(g["dn"]) == 2 and g["dn"][0] == "0" else "1")
+    fields = dict(month=month, day=day_style, year=len(g["y"]), apostrophe=bool(g.get("apo")), **_weekday_fields(g))
+    if number == 0:
+        style = Style("mdy", comma="day" if g["c"] else "", **fields)
+    elif number == 1:
+        if g["dc"] and g["mc"]:
             return None
-        weekday, weekday_comma, the, day, suffix, day_comma, of, month, period, comma, year = m.groups()
-        if day_comma and comma:
-            return None
-        order, where = "of" if of else "dmy", "day" if day_comma else ("month" if comma else "")
-        groups = (11, 8, 4)
-    style = Style(order,
-                  month="abbr." if period else ("full" if month in _FULL_MONTHS else "abbr"),
-                  day="1st" if suffix else ("01" if day[0] == "0" and len(day) == 2 else "1"),
-                  weekday="" if not weekday else ("abbr" if len(weekday) == 3 else "full"),
-                  weekday_comma=bool(weekday_comma), comma=where, the=bool(the))
-    spans = {name: m.span(g) for name, g in zip(("year", "month", "day"), groups)}
-    wd = _WEEKDAY_NUMBER[weekday] if weekday else None
-    return int(year), _MONTH_NUMBER[month], int(day), wd, style, spans, suffix, period
+        comma = "day" if g["dc"] else ("month" if g["mc"] == "," else "")
+        style = Style("of" if g["of"] else "dmy", comma=comma, the=bool(g["the"]),
+                      in_year=g["mc"] == " in the year", **fields)
+    else:
+        style = Style({2: "dmy", 3: "mdy", 4: "ymd"}[number], sep=g["sep"], **fields)
+    if g["mon"] == "may" and style not in STYLE_SET:
+        style = replace(style, month="abbr")   # "05MAY2014": a form that abbreviates every other month
+    wd = g.get("wd")
+    return _Reading(_year(g["y"]), _MONTH_NUMBER[g["mon"]], day, _WEEKDAY_NUMBER[wd] if wd else None, style)
 
 
-def _case_of(text, month_start):
-    """The case a text is written in, or None when it is in none of the generator's."""
-    if text.islower():
-        return "lower"
-    if text.isupper():
-        return "upper"
-    low = text.lower()
-    if low == text:
-        return "title"                  # no letters at all: a numeric form
-    # Title case capitalises the first word (a weekday or "The", or "the" mid-sentence) and the month
-    title = low[:month_start] + low[month_start].upper() + low[month_start + 1:]
-    return "title" if text in (title[0].upper() + title[1:], title) else None
+def _numbers(g):
+    a, sep, b, c = g.get("a") or g["y"], g.get("sep", ""), g["b"], g["c"]
+    if len(a) == 4:
+        if len(c) > 2:
+            return None
+        order = f"y{sep}m{sep}d" if sep else "yyyymmdd"
+        # year first: zero-padded (ISO) or not at all
+        padded = "01" if len(b) == 2 and len(c) == 2 else "1"
+        style, (y, mo, d) = Style(order, padded, padded, 4), (a, b, c)
+    else:
+        if sep not in _NUMERIC_ORDER or len(a) > 2 or len(c) not in (2, 4):
+            return None
+        order = _NUMERIC_ORDER[sep]
+        y, mo, d = (c, a, b) if order == "m/d/y" else (c, b, a)
+        # a two-digit field shows a zero only when it has one
+        digits = lambda f: "01" if len(f) == 2 and f[0] == "0" else "1"
+        style = Style(order, digits(mo), digits(d), len(y))
+    wd = g.get("wd")
+    if wd:
+        style = replace(style, **_weekday_fields(g))
+    return _Reading(_year(y), int(mo), int(d), _WEEKDAY_NUMBER[wd] if wd else None, style)
 
 
 def parse(text):
     """The DateExample for a string written in one of the generator's forms (any case), or None.
 
     The forms are unambiguous (one order per separator, the month name's place fixes the order of
-    words), so a string reads as at most one date; it must be exactly what the generator writes
-    (tests check that render() gives back the very same string).
+    words, a leading four-digit year is year-month-day), so a string reads as at most one date.
     """
     text = text.strip()
-    read = _read(text)
-    if read is None:
-        return None
-    year, month, day, weekday, style, spans, suffix, period = read
-    if style not in STYLE_SET or year < 1000:
-        return None
-    try:
-        date = dt.date(year, month, day)
-    except ValueError:
-        return None
-    if weekday is not None and weekday != date.weekday():
-        return None
-    if suffix and (suffix != ordinal_suffix(day) or text[spans["day"][0]] == "0"):
-        return None
-    if period and month == 5:          # "May" is not an abbreviation: no period
-        return None
-    case = _case_of(text, spans["month"][0])
-    if case is None:
-        return None
-    return DateExample(text, date.isoformat(), label_of(format_for(style, date), case), spans, style, case)
+    for r in _readings(text):
+        if r.style not in STYLE_SET or r.year < 1000:
+            continue
+        try:
+            date = dt.date(r.year, r.month, r.day)
+        except ValueError:
+            return None
+        if r.weekday is not None and r.weekday != date.weekday():
+            return None
+        written = _as_written(text, date, r.style)
+        if written:
+            return written
+    return None
+
+
+def _as_written(text, date, style):
+    """The generator's example of date in style, in the case that writes exactly text, or None."""
+    cases = ("lower",) if text.islower() else ("upper",) if text.isupper() else ("title",)
+    for case in (("title",) if style.numeric else cases):
+        e = example(date, style, case)
+        if e.question == text:
+            return e
+        if case == "title" and e.question.startswith("The ") and text == "t" + e.question[1:]:
+            return replace(e, question=text)   # mid-sentence "the 22nd of November 2016" is Title too
+    return None
 
 
 def impossible(text):
     """A one-line reason when text is written in a known form but names a date that does not exist
     (or a weekday that does not match it), else None."""
-    read = _read(text.strip())
-    if read is None or read[4] not in STYLE_SET:
-        return None
-    year, month, day, weekday = read[:4]
+    for r in _readings(text.strip()):
+        if r.style in STYLE_SET:
+            return calendar_problem(r.year, r.month, r.day, r.weekday)
+    return None
+
+
+def calendar_problem(year, month, day, weekday=None):
+    """Why year-month-day (and weekday, 0 = Monday) is no date of the calendar, in one line, or None."""
     if not 1 <= year <= 9999:
         return f"year {year} is outside the calendar"
     if not 1 <= month <= 12:

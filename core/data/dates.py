@@ -29,9 +29,9 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December"]
-WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from core.data.date_render import (DAY_WORDS, MONTHS, NUMERIC_ORDERS, WEEKDAYS, WORD_ORDERS, YEAR_FIRST_NUMBERS,
+                                   compound_day, ordinal_suffix, ordinal_word, render as _render)
+
 FIRST_DAY, LAST_DAY = dt.date(1970, 1, 1), dt.date(2069, 12, 31)
 CASES = ("title", "lower", "upper")
 # The book's file is 2:1:1; lower and UPPER get a little more here because the forms beyond the
@@ -40,9 +40,6 @@ CASE_WEIGHTS = (0.4, 0.3, 0.3)
 ANSWER_LENGTH = len("2016-11-22")
 # Which field each answer character is written from; None for the fixed separators.
 ANSWER_FIELDS = ("year",) * 4 + (None,) + ("month",) * 2 + (None,) + ("day",) * 2
-
-WORD_ORDERS = ("mdy", "dmy", "of")
-NUMERIC_ORDERS = ("m/d/y", "d.m.y", "d m y", "y-m-d", "y/m/d")   # the separator names the order
 
 
 @dataclass(frozen=True)
@@ -56,10 +53,14 @@ class Style:
     weekday_comma: bool = False
     comma: str = ""            # the date's comma: "", "day" (after the day), "month" (after the month)
     the: bool = False          # "the 22nd of November"
+    sep: str = " "             # words: " " spaced forms; "-", "/" or "" between the fields ("21-Mar-2016")
+    apostrophe: bool = False   # a two-digit year written "'85"
+    in_year: bool = False      # "the tenth of May in the year 1995"
 
     @property
     def numeric(self):
-        return self.order in NUMERIC_ORDERS
+        """Numbers only, no letters (so no case)."""
+        return self.order in NUMERIC_ORDERS and not self.weekday
 
 
 def _all_styles():
@@ -75,11 +76,35 @@ def _all_styles():
                            for c in ("", "month") + (("day",) if not weekday else ())]
             styles += [Style("of", day="1st", comma=c, the=the, **common)
                        for the in (False, True) for c in ("", "month")]
+    # apostrophe years: every spaced form with a month name, its year written "'85"
+    styles += [replace(s, year=2, apostrophe=True) for s in styles]
     for order in NUMERIC_ORDERS[:3]:
         styles += [Style(order, month, day, year) for month in ("1", "01") for day in ("1", "01")
                    for year in (2, 4)]
-    # ISO order is always written with leading zeros
-    styles += [Style(order, "01", "01", 4) for order in NUMERIC_ORDERS[3:]]
+    # a leading four-digit year: dashes and slashes zero-padded or not, dots, spaces, eight digits padded
+    styles += [Style(order, "01", "01", 4) for order in YEAR_FIRST_NUMBERS]
+    styles += [Style(order, "1", "1", 4) for order in ("y-m-d", "y/m/d")]
+    # a weekday before a numeric date: "Monday 4/8/2013", "Sat 2021-05-15" (not before spaced numbers)
+    dated = [s for s in styles if s.order in ("m/d/y", "d.m.y", "y-m-d", "y/m/d")]
+    styles += [replace(s, weekday=w, weekday_comma=c) for w in ("full", "abbr") for c in (False, True) for s in dated]
+    # year first with a month name: "2007 Mar 3", "2001 Jun 4th", "2010/Oct/12", "2004-Dec-09"
+    styles += [Style("ymd", month, day, sep=sep) for sep in (" ", "-", "/") for month in ("full", "abbr")
+               for day in ("1", "01") + (("1st",) if sep == " " else ())]
+    # dashes or slashes with a month name: day first (RFC 850 "Sunday, 06-Nov-94", logs "10/Oct/2000")
+    # unless the month name comes first ("Mar-05-2002"); "05MAR2014" with no separator at all
+    styles += [Style("dmy", month, day, year, weekday, weekday_comma=bool(weekday), sep=sep)
+               for sep in ("-", "/") for month in ("abbr", "full") for day in ("1", "01") for year in (4, 2)
+               for weekday in ("", "full", "abbr")]
+    styles += [Style("mdy", month, day, sep="-") for month in ("abbr", "full") for day in ("1", "01")]
+    styles += [Style("dmy", "abbr", day, year, sep="") for day in ("1", "01") for year in (4, 2)]
+    # the day in words: "June fourth, 2003", "the tenth of May in the year 1995", "twenty second of June '77"
+    for month in ("full", "abbr"):
+        for day in DAY_WORDS:
+            for year, apostrophe in ((4, False), (2, True)):
+                common = {"month": month, "day": day, "year": year, "apostrophe": apostrophe}
+                styles += [Style("mdy", comma=c, **common) for c in ("", "day")]
+                styles += [Style("of", comma=c, the=the, **common) for the in (False, True) for c in ("", "month")]
+            styles += [Style("of", month, day, the=the, in_year=True) for the in (False, True)]
     return tuple(styles)
 
 
@@ -89,12 +114,26 @@ STYLE_SET = frozenset(STYLES)
 
 @functools.lru_cache(maxsize=None)
 def format_of(style):
-    """The format label (without case) of a style, reading "01" as a visible leading zero."""
+    """The format label (without case) of a style, as canonical() gives it for a date."""
     s = style
-    if s.numeric:
+    if s.order in NUMERIC_ORDERS:
+        if s.weekday:
+            return "weekday_numeric"
         if s.order == "m/d/y":
             return "short" if (s.month, s.day, s.year) == ("1", "1", 2) else "slash"
-        return {"d.m.y": "dot", "d m y": "space", "y-m-d": "iso", "y/m/d": "iso_slash"}[s.order]
+        if s.order in ("y-m-d", "y/m/d") and s.day == "1":
+            return "iso_unpadded"
+        return {"d.m.y": "dot", "d m y": "space", "y-m-d": "iso", "y/m/d": "iso_slash", "y.m.d": "year_dot",
+                "y m d": "year_space", "yyyymmdd": "compact"}[s.order]
+    if s.day in DAY_WORDS:
+        return "day_words"
+    if s.apostrophe:
+        return "apostrophe"
+    if s.order == "ymd":
+        return "year_month"
+    if s.sep != " ":
+        return {"": "compact_mon", "-": "day_mon_dash", "/": "day_mon_dash"}[s.sep] if s.order == "dmy" \
+            else "mon_day_dash"
     if s.order == "of":
         return "ordinal_of"
     book_month = {"full": "long", "abbr": "medium"}.get(s.month)
@@ -113,15 +152,23 @@ def format_of(style):
 
 
 def canonical(style, date):
-    """The style as it reads for this date: a leading zero only shows below 10, and "May" has no
-    abbreviation (so "May 22, 2016" is `long`, as the book's file has it)."""
+    """The style as it reads for this date: a leading zero only shows below 10 (a year-first numeric
+    date with both fields above 9 reads as zero-padded ISO), "May" has no abbreviation (so "May 22,
+    2016" is `long`, as the book's file has it), and only the 21st-29th and 31st show the joiner of
+    their words."""
     changes = {}
     if date.month == 5 and style.month in ("abbr", "abbr."):
         changes["month"] = "full"
-    if style.month == "01" and date.month >= 10:
-        changes["month"] = "1"
-    if style.day == "01" and date.day >= 10:
-        changes["day"] = "1"
+    if style.order in YEAR_FIRST_NUMBERS:
+        if date.month >= 10 and date.day >= 10:
+            changes["month"] = changes["day"] = "01"
+    else:
+        if style.month == "01" and date.month >= 10:
+            changes["month"] = "1"
+        if style.day == "01" and date.day >= 10:
+            changes["day"] = "1"
+    if style.day == "word " and not compound_day(date.day):
+        changes["day"] = "word"
     return replace(style, **changes) if changes else style
 
 
@@ -129,20 +176,29 @@ def format_for(style, date):
     return format_of(canonical(style, date))
 
 
-# Weights: the book's four keep a solid share (36%) so the book's file stays near perfect and its
+# Weights: the book's four keep a solid share (28%) so the book's file stays near perfect and its
 # per-format accuracy reads; the forms other date exercises write most (no commas, day first, dots,
-# spaced numbers) get 5% each; the many rarer variants share the rest.
+# spaced numbers) get 3-4% each; the rarer variants share the rest. The forms of issue 21 (what
+# date-parsing libraries are tested on) have 29% in all, the day in words the most of them (5%: 31
+# words, and four ways to place them).
 FORMAT_WEIGHTS = {
-    "full": 0.09, "long": 0.09, "medium": 0.09, "short": 0.09,
-    "full_nocomma": 0.05, "long_nocomma": 0.05, "medium_nocomma": 0.05,
-    "day_month": 0.05, "day_mon": 0.05, "day_comma": 0.05, "dot": 0.05, "space": 0.05,
-    "month_first": 0.06, "day_first": 0.06, "ordinal_of": 0.03,
-    "slash": 0.04, "iso": 0.03, "iso_slash": 0.02,
+    "full": 0.07, "long": 0.07, "medium": 0.07, "short": 0.07,
+    "full_nocomma": 0.03, "long_nocomma": 0.03, "medium_nocomma": 0.03,
+    "day_month": 0.03, "day_mon": 0.03, "day_comma": 0.03, "dot": 0.04, "space": 0.04,
+    "month_first": 0.04, "day_first": 0.04, "ordinal_of": 0.02,
+    "slash": 0.03, "iso": 0.02, "iso_slash": 0.02,
+    "compact": 0.02, "year_dot": 0.02, "year_space": 0.02, "iso_unpadded": 0.02, "year_month": 0.03,
+    "day_mon_dash": 0.03, "mon_day_dash": 0.02, "compact_mon": 0.02, "apostrophe": 0.03,
+    "weekday_numeric": 0.03, "day_words": 0.05,
 }
 FORMATS = tuple(FORMAT_WEIGHTS)
 FORMAT_STYLES = {f: tuple(s for s in STYLES if format_of(s) == f) for f in FORMATS}
 NUMERIC_FORMATS = tuple(f for f in FORMATS if FORMAT_STYLES[f][0].numeric)
 WORD_FORMATS = tuple(f for f in FORMATS if f not in NUMERIC_FORMATS)
+# The formats of issue 21, apart, so tables can show old and new; runs saved before it were trained
+# on the others only (with an input width of 38 and no apostrophe or 'x': see trained_formats).
+NEW_FORMATS = FORMATS[FORMATS.index("compact"):]
+OLD_FORMATS = FORMATS[:FORMATS.index("compact")]
 # One style per format for render(date, "format") and for variants().
 REPRESENTATIVE = {
     "full": Style("mdy", "full", "1", weekday="full", weekday_comma=True, comma="day"),
@@ -163,6 +219,17 @@ REPRESENTATIVE = {
     "slash": Style("m/d/y", "1", "1", 4),
     "iso": Style("y-m-d", "01", "01", 4),
     "iso_slash": Style("y/m/d", "01", "01", 4),
+    "compact": Style("yyyymmdd", "01", "01", 4),
+    "year_dot": Style("y.m.d", "01", "01", 4),
+    "year_space": Style("y m d", "01", "01", 4),
+    "iso_unpadded": Style("y-m-d", "1", "1", 4),
+    "year_month": Style("ymd", "abbr", "1"),
+    "day_mon_dash": Style("dmy", "abbr", "01", sep="-"),
+    "mon_day_dash": Style("mdy", "abbr", "01", sep="-"),
+    "compact_mon": Style("dmy", "abbr", "01", sep=""),
+    "apostrophe": Style("mdy", "full", "1", 2, comma="day", apostrophe=True),
+    "weekday_numeric": Style("m/d/y", "1", "1", 4, weekday="full"),
+    "day_words": Style("mdy", "full", "word", comma="day"),
 }
 
 
@@ -196,19 +263,14 @@ class DateExample:
         else:
             year = [(y0, y1), (y0, y1), (y0, y0 + 1), (y0 + 1, y1)]
         month = _two_digits(m0, m1) if self.question[m0:m1].isdigit() else [(m0, m1)] * 2
-        return year + [None] + month + [None] + _two_digits(d0, d1)
+        day = _two_digits(d0, d1) if self.question[d0:d1].isdigit() else [(d0, d1)] * 2   # "fourth"
+        return year + [None] + month + [None] + day
 
 
 def _two_digits(start, end):
     if end - start == 2:
         return [(start, start + 1), (start + 1, end)]
     return [(start, end), (start, end)]   # the added '0', then the digit itself
-
-
-def ordinal_suffix(day):
-    if 11 <= day % 100 <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 def _style(fmt_or_style):
@@ -221,58 +283,7 @@ def _style(fmt_or_style):
 
 def render(date, style, case="title"):
     """One date written in one style (or a format's representative style) -> (text, spans)."""
-    s = _style(style)
-    if s.numeric:
-        return _render_numbers(date, s)
-    parts = []
-    if s.weekday:
-        name = WEEKDAYS[date.weekday()]
-        parts += [(name if s.weekday == "full" else name[:3], None), (", " if s.weekday_comma else " ", None)]
-    month = [(MONTHS[date.month - 1], "month")]
-    if s.month != "full" and date.month != 5:   # "May" is not abbreviated, and takes no period
-        month = [(MONTHS[date.month - 1][:3], "month")] + ([(".", None)] if s.month == "abbr." else [])
-    day = [(f"{date.day:02d}" if s.day == "01" else str(date.day), "day")]
-    if s.day == "1st":
-        day.append((ordinal_suffix(date.day), None))
-    year = [(str(date.year), "year")]
-    after_day = (", " if s.comma == "day" else " ", None)
-    after_month = (", " if s.comma == "month" else " ", None)
-    if s.order == "mdy":
-        parts += month + [(" ", None)] + day + [after_day] + year
-    elif s.order == "dmy":
-        parts += day + [after_day] + month + [after_month] + year
-    else:
-        parts += ([("the ", None)] if s.the else []) + day + [(" of ", None)] + month + [after_month] + year
-    if case == "title" and parts[0][0] == "the ":
-        parts[0] = ("The ", None)
-    elif case != "title":
-        change = str.lower if case == "lower" else str.upper
-        parts = [(change(piece), f) for piece, f in parts]
-    return _write(parts)
-
-
-def _render_numbers(date, s):
-    values = {"y": str(date.year) if s.year == 4 else f"{date.year % 100:02d}",
-              "m": f"{date.month:02d}" if s.month == "01" else str(date.month),
-              "d": f"{date.day:02d}" if s.day == "01" else str(date.day)}
-    names = {"y": "year", "m": "month", "d": "day"}
-    separator = s.order[1]
-    parts = []
-    for key in s.order[::2]:
-        if parts:
-            parts.append((separator, None))
-        parts.append((values[key], names[key]))
-    return _write(parts)
-
-
-def _write(parts):
-    """Join (text, field) parts; return the string and each field's character span."""
-    text, spans = "", {}
-    for piece, f in parts:
-        if f:
-            spans[f] = (len(text), len(text) + len(piece))
-        text += piece
-    return text, spans
+    return _render(date, _style(style), case)
 
 
 def example(date, style, case="title"):
@@ -316,28 +327,26 @@ def _pick_style(fmt, date, pick):
     return styles[pick % len(styles)]   # the format cannot show on this date (medium in May): its twin
 
 
-def _longest_date():
-    """A date with the longest weekday name, the longest month name and a two-digit day."""
-    longest_weekday, longest_month = max(map(len, WEEKDAYS)), max(map(len, MONTHS))
-    day = FIRST_DAY
-    while (len(WEEKDAYS[day.weekday()]), len(MONTHS[day.month - 1]), day.day >= 10) != \
-            (longest_weekday, longest_month, True):
-        day += dt.timedelta(days=1)
-    return day
+# The longest string: the longest month, weekday and day words (the 27th, "twenty-seventh") with
+# two-digit days: "the twenty-seventh of september in the year 2015". Field lengths do not depend on
+# each other, so some style on one of these dates writes it (tests check it on random dates).
+_LONGEST_DATES = (dt.date(2015, 9, 23), dt.date(2015, 9, 27))   # a Wednesday, and the 27th
+INPUT_WIDTH = max(len(render(d, s)[0]) for d in _LONGEST_DATES for s in STYLES)
 
 
-# Field lengths do not depend on each other, so the longest string is some style on that date.
-INPUT_WIDTH = max(len(render(_longest_date(), s)[0]) for s in STYLES)
+def trained_formats(chars, input_width):
+    """The formats a model with this vocabulary and width learnt from the generator: every one, or for
+    a run saved before issue 21 (its vocabulary lacks the new forms' characters, its width is shorter)
+    the formats of that time."""
+    return FORMATS if set(alphabet()) <= set(chars) and input_width >= INPUT_WIDTH else OLD_FORMATS
 
 
 @functools.lru_cache(maxsize=1)
 def alphabet():
-    """Every character the generator writes, in questions or answers, plus padding and start."""
-    chars = set(" _-0123456789")
-    # every style in every case on dates 37 days apart: they cover each month, weekday and suffix
-    sample = [dt.date(2016, 1, 1) + dt.timedelta(days=37 * k) for k in range(24)]
-    for s in STYLES:
-        for case in (("title",) if s.numeric else CASES):
-            for date in (sample if not s.numeric else sample[:1]):
-                chars |= set(render(date, s, case)[0])
+    """Every character the generator writes, in questions or answers, plus padding and start: the
+    characters of its names, words and separators in every case."""
+    words = MONTHS + WEEKDAYS + [ordinal_word(d) for d in range(1, 32)] + ["st nd rd th the of in year"]
+    chars = set(" _-0123456789,./'")
+    for text in words:
+        chars |= set(text) | set(text.lower()) | set(text.upper()) | set(text.title())
     return "".join(sorted(chars))

@@ -22,9 +22,9 @@ class Evaluation:
     def accuracy(self):
         return float(self.correct.mean())
 
-    def by_label(self, group=lambda label: label):
-        """[(group, correct, total)] sorted by group; group maps a format label to its group."""
-        groups = np.array([group(label) for label in self.labels])
+    def by_label(self, group=None):
+        """[(group, correct, total)] sorted by group; group maps a format label to its group (None: the label)."""
+        groups = np.array(self.labels if group is None else [group(label) for label in self.labels])
         return [(g, int(self.correct[groups == g].sum()), int((groups == g).sum())) for g in sorted(set(groups))]
 
     def by_case(self):
@@ -54,3 +54,30 @@ def evaluate(model, vocab, config, dataset, checkpoint=None, on_progress=None):
     examples = dataset.examples or [None] * len(dataset)
     scores = alignment.scores(weights, examples, config.reverse_input)
     return Evaluation(checkpoint, dataset.questions, dataset.answers, predictions, labels, correct, scores)
+
+
+DATE_FIELDS = ("year", "month", "day")
+
+
+def wrong_fields(expected, predicted):
+    """Which fields of a YYYY-MM-DD answer a prediction gets wrong: ("month",), ("year", "day"), ...;
+    None when the expected answer is not a date of that shape (another task). A prediction of the
+    wrong shape (a separator misplaced) is wrong in every field whose characters differ."""
+    if len(expected) != len(dates.ANSWER_FIELDS) or expected[4] != "-" or expected[7] != "-":
+        return None
+    predicted = predicted.ljust(len(expected))
+    return tuple(f for f in DATE_FIELDS
+                 if any(e != p for e, p, field in zip(expected, predicted, dates.ANSWER_FIELDS) if field == f))
+
+
+def field_breakdown(mistakes):
+    """{field: how many mistakes get it wrong} over (question, expected, predicted, label) rows, for
+    the date fields; {} when the answers are not dates."""
+    counts = dict.fromkeys(DATE_FIELDS, 0)
+    for _, expected, predicted, _ in mistakes:
+        fields = wrong_fields(expected.strip(), predicted.strip())
+        if fields is None:
+            return {}
+        for f in fields:
+            counts[f] += 1
+    return counts

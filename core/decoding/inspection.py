@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.data import date_parser
+from core.data import tasks
 from core.decoding.greedy import reading_order
 from core.decoding.translation import Translation
 from core.model.attention_layers import TimeAttention
@@ -122,37 +122,38 @@ def encoded(vocab, config, text):
     return vocab.encode_questions([text], config.reverse_input)
 
 
-def right_answer(text):
-    """The answer the input means, when the date parser reads it; else None."""
-    parsed = date_parser.parse(text.strip())
-    return parsed.answer if parsed else None
+def right_answer(text, task=tasks.DATES):
+    """The input's right answer: from the run's own data (task, core.data.tasks.Task), or what the date
+    parser reads (a date task); else None."""
+    return task.answer_of(text).expected
 
 
-def free_running(model, vocab, config, text, force=None):
+def free_running(model, vocab, config, text, force=None, task=tasks.DATES):
     """What the model writes (each step fed its own last character); with force (step, positions in
-    reading order), that step's attention spread evenly over those input characters."""
+    reading order), that step's attention spread evenly over those input characters. task gives the
+    right answer (result.expected)."""
     text = text.strip()
     xs = encoded(vocab, config, text)
     forced = None if force is None else (force[0], forced_weights(vocab, config, text, force[1]))
     ids, probabilities, attention, _ = decode(model, xs, vocab.start_id, vocab.output_length, force=forced)
     prediction = vocab.decode(ids[0])
     return _look(vocab, config, text, prediction, probabilities[0], attention[0],
-                 vocab.chars[vocab.start_id] + prediction[:-1])
+                 vocab.chars[vocab.start_id] + prediction[:-1], right_answer(text, task))
 
 
 def teacher_forced(model, vocab, config, text, answer):
     """The decoder fed the right answer (the start character, then answer[:-1]), as in training: the
-    characters it would write at each step given the right ones before it."""
+    characters it would write at each step given the right ones before it. A shorter answer is padded
+    with spaces, as training pads its answers ("91" -> "91  ")."""
     text = text.strip()
     xs = encoded(vocab, config, text)
-    fed = vocab.encode_answers([answer])[:, :-1]                               # start + answer[:-1]
+    fed = vocab.encode_answers([answer.ljust(vocab.output_length)])[:, :-1]                               # start + answer[:-1]
     ids, probabilities, attention, _ = decode(model, xs, vocab.start_id, vocab.output_length, feed=fed)
     return _look(vocab, config, text, vocab.decode(ids[0]), probabilities[0], attention[0], vocab.decode(fed[0]),
                  expected=answer)
 
 
-def _look(vocab, config, text, prediction, probabilities, attention, fed, expected=None):
-    expected = expected if expected is not None else right_answer(text)
+def _look(vocab, config, text, prediction, probabilities, attention, fed, expected):
     confidence = probabilities[np.arange(len(prediction)), [vocab.chars.index(c) for c in prediction]]
     shown = np.ascontiguousarray(reading_order(attention, len(text), config.reverse_input))
     return Look(Translation(text, prediction, shown, expected, confidence=np.asarray(confidence, dtype=float)),

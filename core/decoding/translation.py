@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.data import date_parser
+from core.data import tasks
 from core.decoding.alignment import alignment_score, example_sources
 from core.decoding.greedy import reading_order
 from core.errors import UserError
@@ -17,7 +17,8 @@ class Translation:
     prediction: str         # the generated output characters
     attention: np.ndarray   # (T, len(text)): row t = weights of output char t over input chars; None
                             # for models without attention
-    expected: str = None    # the date the input means, when the generator's forms can read it
+    expected: str = None    # the right answer: from the run's own data, or the date the input means
+                            # when the generator's forms read it (core.data.tasks.Task.answer_of)
     spans: list = None      # per output character, the input span it comes from (core.decoding.alignment)
     confidence: np.ndarray = None   # (T,) softmax probability of each output character
     impossible: str = None  # why the input, written in a known form, names no real date
@@ -49,14 +50,15 @@ def refused_characters(vocab, text):
     return list(dict.fromkeys(c for c in text.strip() if c not in allowed))
 
 
-def translate(model, vocab, config, text):
-    """Translate one string; a bad string raises UserError with a one-line reason."""
+def translate(model, vocab, config, text, task=tasks.DATES):
+    """Translate one string; a bad string raises UserError with a one-line reason. task (the run's
+    core.data.tasks.Task) gives the right answer; the default reads dates only."""
     text = text.strip()
     vocab.check_question(text)
-    return _translate_checked(model, vocab, config, [text])[0]
+    return _translate_checked(model, vocab, config, [text], task)[0]
 
 
-def translate_many(model, vocab, config, texts):
+def translate_many(model, vocab, config, texts, task=tasks.DATES):
     """Translate several strings in one batch -> per text a Translation, or the UserError that
     says why the model cannot read it."""
     texts = [t.strip() for t in texts]
@@ -67,11 +69,11 @@ def translate_many(model, vocab, config, texts):
         except UserError as e:
             errors[i] = e
     readable = [i for i in range(len(texts)) if i not in errors]
-    done = dict(zip(readable, _translate_checked(model, vocab, config, [texts[i] for i in readable])))
+    done = dict(zip(readable, _translate_checked(model, vocab, config, [texts[i] for i in readable], task)))
     return [errors[i] if i in errors else done[i] for i in range(len(texts))]
 
 
-def _translate_checked(model, vocab, config, texts):
+def _translate_checked(model, vocab, config, texts, task):
     if not texts:
         return []
     xs = vocab.encode_questions(texts, config.reverse_input)
@@ -82,10 +84,11 @@ def _translate_checked(model, vocab, config, texts):
         attention = None
         if weights is not None:
             attention = np.ascontiguousarray(reading_order(weights[row], len(text), config.reverse_input))
-        parsed = date_parser.parse(text)
+        answer = task.answer_of(text)
+        parsed = answer.parsed
         results.append(Translation(
-            text, vocab.decode(ids[row]), attention, parsed.answer if parsed else None,
+            text, vocab.decode(ids[row]), attention, answer.expected,
             example_sources(parsed) if parsed else None,
             None if probabilities is None else np.asarray(probabilities[row], dtype=float),
-            None if parsed else date_parser.impossible(text), parsed.label if parsed else None))
+            answer.impossible, parsed.label if parsed else None))
     return results

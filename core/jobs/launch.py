@@ -246,7 +246,9 @@ def stop_all(root, owner=None, sweep=None):
     for group in groups:
         if ((owner is None or group.get("owner") == owner) and (sweep is None or group.get("sweep") == sweep)
                 and group.get("runs")):
-            stopped += bool(stop(group["runs"][0]))
+            # through a run still going: a group's first run may have ended (a sweep queued as one group)
+            going = [r for r in group["runs"] if read_status(r).get("state") in ACTIVE_STATES]
+            stopped += bool(going) and bool(stop(going[0]))
     return stopped
 
 

@@ -48,7 +48,7 @@ def damaged_row(run_dir, reason):
     return {"run": folder, "path": run_dir, "name": folder, "note": "", "owner": None, "state": DAMAGED,
             "reason": reason, "epochs": 0, "planned_epochs": 0, "best_accuracy": None, "started_at": None,
             "ended_at": None, "model": "?", "hidden": None, "lr": None, "batch": None, "seed": None, "data": "?",
-            "data_size": None, "lstm_biases": None, "sweep": None, "setting": None}
+            "data_size": None, "data_label": "?", "lstm_biases": None, "sweep": None, "setting": None}
 
 
 def _row(run_dir, metrics):
@@ -81,9 +81,18 @@ def _row(run_dir, metrics):
         "model": config.model + ("-bi" if config.bidirectional else ""), "hidden": config.hidden_size,
         "lr": config.lr, "batch": config.batch_size, "seed": config.seed,
         "data": config.data_name or ("generator" if config.data == "generator" else os.path.basename(config.data)),
-        "data_size": config.data_size, "lstm_biases": config.lstm_biases,
+        "data_size": config.data_size, "data_label": data_label(config), "lstm_biases": config.lstm_biases,
         "sweep": about.get("sweep"), "setting": about.get("setting"),
     }
+
+
+def data_label(config):
+    """What a run trained on, with its size: "generator, 20,000" (examples) or "date.txt, 1.3 MB"."""
+    if config.data == "generator":
+        return f"generator, {config.data_size:,}"
+    name = config.data_name or os.path.basename(config.data)
+    size = config.data_size_bytes
+    return name if size is None else f"{name}, {size / 1e6:.1f} MB" if size >= 100_000 else f"{name}, {size / 1e3:.0f} kB"
 
 
 def run_dirs(root):

@@ -130,3 +130,17 @@ PRESETS = {
 
 def preset(name, **overrides):
     return TrainConfig(**{**PRESETS[name], **overrides})
+
+
+def differing_settings(configs):
+    """{run: TrainConfig} -> (settings whose values differ between the runs, {setting: value} of those
+    every run shares), both in the config's field order: what Compare highlights and what it folds."""
+    rows = [c.to_json() for c in configs.values()]
+    differ, same = [], {}
+    for f in fields(TrainConfig):
+        values = [row.get(f.name) for row in rows]
+        if any(v != values[0] for v in values[1:]):
+            differ.append(f.name)
+        elif rows:
+            same[f.name] = values[0]
+    return differ, same

@@ -20,7 +20,7 @@ from core.model.optimizer import Adam
 from core.model.registry import build_model
 from core.rundir import checkpoints, live
 from core.training import steppers
-from core.training.schedule import iteration_checkpoints
+from core.training.schedule import planned_checkpoints
 
 STATUS_EVERY_S = 0.5   # how often status.json is refreshed during an epoch
 
@@ -109,19 +109,19 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
     batch = min(config.batch_size, len(x_train))
     iters_per_epoch = len(x_train) // batch
     total_iters = iters_per_epoch * config.epochs
-    inside = set(config.checkpoint_iterations if config.checkpoint_iterations is not None else
-                 iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints))
+    inside = set(planned_checkpoints(config, iters_per_epoch, total_iters))
     probe = TestProbe(model, x_test, t_test, test_set, config)
     caps = RunCaps(config, model.params)
     snapshot = live.LiveWriter(run_dir)
     rundir.write_status(run_dir, state="running", iters_per_epoch=iters_per_epoch, total_iters=total_iters,
                       epochs=config.epochs)
     train_time, iteration, last_status = 0.0, 0, 0.0
+    clock = WallClock()   # wall_time on every record: what an ETA must predict (checkpoints, evaluation...)
     saved_at = 0   # the iteration of the latest checkpoint written (0: the initial weights, or none)
     recent_losses = collections.deque(maxlen=config.loss_every)
     if 0 in inside and caps.room_for_checkpoint():   # the initial weights: attention before any learning
         recent_losses.append(float(model.forward(x_train[:batch], t_train[:batch])))
-        save_inside_epoch(run_dir, model, probe, 0, 1, recent_losses, train_time)
+        save_inside_epoch(run_dir, model, probe, 0, 1, recent_losses, train_time, clock)
         caps.spend()
     for epoch in range(1, config.epochs + 1):
         order = rng.permutation(len(x_train))
@@ -133,7 +133,8 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             if stopping or reason:
                 # the weights being watched are kept: a checkpoint at the stop point, the run's default
                 if iteration > saved_at and caps.room_for_checkpoint():
-                    save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, stop=True)
+                    save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, clock,
+                                      stop=True)
                 snapshot.remove()
                 return rundir.write_status(run_dir, state="stopped", reason=reason, ended_at=time.time())
             index = order[step * batch:(step + 1) * batch]
@@ -146,12 +147,13 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
             recent_losses.append(loss)
             if iteration % config.loss_every == 0 or step == iters_per_epoch - 1:
                 rundir.append_metric(run_dir, {"type": "loss", "iteration": iteration, "epoch": epoch,
-                                             "loss": loss_sum / loss_count, "train_time": train_time})
+                                             "loss": loss_sum / loss_count, "train_time": train_time,
+                                             "wall_time": clock()})
                 loss_sum, loss_count = 0.0, 0
             if iteration in inside:
                 if not caps.room_for_checkpoint():
                     return caps.stop_for_disk(run_dir, snapshot)
-                save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time)
+                save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, clock)
                 caps.spend()
                 saved_at = iteration
             snapshot.maybe_write(iteration, model.params)
@@ -170,6 +172,7 @@ def _train(config, run_dir, vocab, train_set, test_set, should_stop, on_progress
         rundir.append_metric(run_dir, {"type": "epoch", "epoch": epoch, "iteration": iteration,
                                      "test_accuracy": accuracy, "alignment": aligned, "train_time": train_time,
                                      "epoch_time": time.perf_counter() - epoch_start, "eval_time": eval_time,
+                                     "wall_time": clock(),
                                      "checkpoint": checkpoints.epoch_name(epoch)})
         caps.spend()
         saved_at = iteration
@@ -209,7 +212,17 @@ class RunCaps:
                                    ended_at=time.time())
 
 
-def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, stop=False):
+class WallClock:
+    """Seconds of wall-clock time since training began (step 0): records carry it as wall_time."""
+
+    def __init__(self):
+        self.start = time.perf_counter()
+
+    def __call__(self):
+        return time.perf_counter() - self.start
+
+
+def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, train_time, clock, stop=False):
     """An iteration checkpoint and its metrics record (scores on the fixed test subset); stop marks
     the checkpoint a Stop (or a cap) saved where training ended."""
     accuracy, aligned = probe.scores(subset=True)
@@ -218,7 +231,8 @@ def save_inside_epoch(run_dir, model, probe, iteration, epoch, recent_losses, tr
     rundir.append_metric(run_dir, {"type": "checkpoint", "iteration": iteration, "epoch": epoch,
                                  "loss": float(np.mean(recent_losses)), "test_accuracy": accuracy,
                                  "alignment": aligned, "train_time": train_time,
-                                 "test_examples": probe.subset_size, "checkpoint": name,
+                                 "test_examples": probe.subset_size, "test_size": len(probe.x), "checkpoint": name,
+                                 "wall_time": clock(),
                                  **({"stop": True} if stop else {})})
 
 

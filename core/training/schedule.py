@@ -37,3 +37,11 @@ def _round_readably(value):
         return max(1, int(round(value)))
     scale = 10 ** (int(math.floor(math.log10(value))) - 1)
     return int(round(value / scale) * scale)
+
+
+def planned_checkpoints(config, iters_per_epoch, total_iters):
+    """The iterations a run with this TrainConfig saves checkpoints at inside training (its explicit
+    list, else the geometric schedule): the training loop saves them, the ETA counts those still ahead."""
+    if config.checkpoint_iterations is not None:
+        return sorted(config.checkpoint_iterations)
+    return iteration_checkpoints(iters_per_epoch, total_iters, config.iter_checkpoints)

@@ -21,6 +21,9 @@ X_LABELS = {"epoch": "epoch", "iteration": "iteration", "examples": "examples se
             "time": "training time (s)"}
 SCORE_LABELS = {"test_accuracy": "test accuracy", "alignment": "alignment score"}
 MAX_POINTS = 2000          # per figure, split between the runs drawn
+LEGEND_ROW_PX = 21         # a row of legend entries; the figure grows by one per row past the first
+LEGEND_WIDTH_PX = 540      # the width legends are laid out for: a full-width chart in a 900 px window
+CHECKPOINT_COLOR = "#111111"   # the checkpoint markers: a colour no run has (RUN_COLORS)
 
 
 @dataclass
@@ -163,11 +166,39 @@ def loss_figure(series, x="iteration", smoothing=0.6, log_y=True, max_points=MAX
         fig.add_trace(go.Scatter(x=xs, y=ema(ys, smoothing), mode="lines", name=name,
                                  line={"color": color, "width": 2}, legendgroup=name))
     _layout(fig, title, x_title(x, series), "cross-entropy loss", height, show_legend=several)
-    if log_y:
-        fig.update_yaxes(type="log", exponentformat="power")   # 10^-4, not the SI "100µ"
+    if log_y and fig.data:
+        drawn = np.concatenate([np.asarray(t.y, dtype=np.float64) for t in fig.data])
+        fig.update_yaxes(type="log", **log_ticks(drawn))
     if not fig.data:
         _empty(fig, "no loss recorded yet", x_max)
     return fig
+
+
+def log_ticks(values, most=8):
+    """Tick values and labels for a log axis over values: 1-2-5 steps (every digit within a decade;
+    whole decades, or fewer, when 1-2-5 would make more than `most`), each labelled with its value ("0.5", "0.002",
+    "1e-05"). Plotly's own log ticks label the steps under a decade with their first digit alone, so a
+    loss of 0.5 read as "5"."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values) & (values > 0)]
+    if not len(values):
+        return {}
+    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    decades = np.arange(low, high + 1)
+    def ticks_of(digits):
+        return [t for t in (d * 10.0 ** e for e in decades for d in digits)
+                if values.min() / 1.05 <= t <= values.max() * 1.05]   # the ticks the axis will show
+    ticks = ticks_of((1, 2, 5))
+    if len(ticks) < 3:   # less than a decade: every digit
+        ticks = ticks_of(range(1, 10))
+    elif len(ticks) > most:
+        ticks = ticks_of((1,))
+        ticks = ticks[::int(np.ceil(len(ticks) / most))]
+    return {"tickvals": ticks, "ticktext": [_tick_text(t) for t in ticks]}
+
+
+def _tick_text(value):
+    return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else f"{value:g}"
 
 
 def mark_checkpoints(fig, records, x="iteration", batch_size=1, iters_per_epoch=None):
@@ -185,14 +216,37 @@ def mark_checkpoints(fig, records, x="iteration", batch_size=1, iters_per_epoch=
     labels = [f"checkpoint: epoch {r['epoch']} (iteration {r['iteration']:,})" if r.get("type") == "epoch"
               else f"checkpoint: iteration {r['iteration']:,}" for r in points]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name="checkpoints", hovertext=labels,
-                             hoverinfo="text", marker={"symbol": "diamond", "size": 9, "color": "#e4572e",
+                             hoverinfo="text", marker={"symbol": "diamond", "size": 9, "color": CHECKPOINT_COLOR,
                                                         "line": {"width": 1, "color": "white"}}))
+    if not fig.layout.showlegend:   # one run: its loss and the checkpoints get a legend, under the title
+        title = fig.layout.title.text
+        fig.update_layout(title_text=None)
+        _legend(fig, title)
+        fig.update_layout(showlegend=True)
     return fig
 
 
+def share_x(figures, at_least=None):
+    """One x range for figures drawn side by side (loss and scores): from 0 to the largest x any of
+    them draws, or at_least (a run's planned end) when that is larger, so a point at the same x sits
+    at the same place in each."""
+    end = max([at_least or 0] + [_largest_x(f) for f in figures])
+    if not end:
+        return figures
+    pad = 0.02 * end   # room for the markers at either end
+    for figure in figures:
+        figure.update_xaxes(range=[-pad, end + pad], autorange=False)
+    return figures
+
+
+
+
 def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
-                 y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet"):
+                 y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet",
+                 legend=True):
     """Scores of the epoch records (test accuracy, alignment...) of one or more runs, y from 0 to 1.
+
+    legend=False: no legend (a chart beside one whose legend names the same runs in the same colours).
 
     per_checkpoint: also the checkpoints saved inside epochs (scored on a fixed test subset), drawn as
     open markers beside the epoch ends' filled ones. A run keeps its color (RUN_COLORS[n]) in every figure.
@@ -220,7 +274,7 @@ def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), titl
                 line={"color": color, "dash": "dot" if several and m else None}, **group,
                 marker={"symbol": ["circle-open" if i else "circle" for i in inside]} if any(inside) else None,
                 hovertext=[_point_label(r) for _, r in points] if per_checkpoint else None))
-    _layout(fig, title, X_LABELS[x], y_title, height, show_legend=len(fig.data) > 1 or several)
+    _layout(fig, title, X_LABELS[x], y_title, height, show_legend=legend and (len(fig.data) > 1 or several))
     fig.update_layout(legend_traceorder="grouped")
     fig.update_yaxes(range=[0, 1.02])
     if x == "epoch":
@@ -238,7 +292,9 @@ def _point_label(record):
 
 
 def _largest_x(fig):
-    return max((max(t.x) for t in fig.data if t.x), default=0)
+    ends = [np.nanmax(np.asarray(t.x, dtype=np.float64)) for t in fig.data if t.x is not None and len(t.x)]
+    ends = [e for e in ends if np.isfinite(e)]
+    return float(max(ends, default=0))
 
 
 def _layout(fig, title, x_title_text, y_title, height, show_legend):
@@ -250,15 +306,33 @@ def _layout(fig, title, x_title_text, y_title, height, show_legend):
     legend lost the start of its long names off the left edge.)
     """
     if show_legend:
-        fig.update_layout(margin={"l": 60, "r": 20, "t": 10, "b": 45},
-                          legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
-                                  "title": {"text": f"<b>{title}</b>", "side": "top", "font": {"size": 14}}})
+        _legend(fig, title)
+        height += LEGEND_ROW_PX * (legend_rows(fig) - 1)   # the plot keeps its height under six runs' names
     else:
         fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top"},
                           margin={"l": 60, "r": 20, "t": 50, "b": 45})
     fig.update_layout(xaxis_title=x_title_text, yaxis_title=y_title, height=height, hovermode="x unified",
                       showlegend=show_legend)
     fig.update_xaxes(rangemode="tozero")
+
+
+def legend_rows(fig, width=LEGEND_WIDTH_PX):
+    """The rows a horizontal legend of the figure's named traces takes in a chart `width` px wide (an
+    entry: its name at about 7 px a character, plus the symbol and the gaps)."""
+    names = [t.name or "" for t in fig.data if t.showlegend is not False]
+    rows, used = 1, 0
+    for name in names:
+        entry = 7 * len(name) + 50
+        if used and used + entry > width:
+            rows, used = rows + 1, 0
+        used += entry
+    return rows
+
+
+def _legend(fig, title):
+    fig.update_layout(margin={"l": 60, "r": 20, "t": 10, "b": 45},
+                      legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom",
+                              "title": {"text": f"<b>{title}</b>", "side": "top", "font": {"size": 14}}})
 
 
 def _empty(fig, text, x_max):

@@ -18,3 +18,9 @@ def html_text(text):
 def shown_char(char):
     """One input or output character as a label: itself, HTML-escaped, a space as a visible '␣'."""
     return "␣" if char == " " else html_text(char)
+
+
+def blank_or_char(char):
+    """A character named in a hover: 'x' in quotes, or "a blank" for a space (answers are padded with
+    blanks, which a quoted space does not show)."""
+    return "a blank (␣)" if char == " " else f"'{html_text(char)}'"

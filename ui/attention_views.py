@@ -1,0 +1,70 @@
+"""The attention figures as pages show them, sized to the width the browser gives them (ui.layout):
+the heatmap (Attention, Compare's step-through), Compare's maps side by side, and the lines view."""
+import re
+
+import streamlit as st
+
+from core import viz
+from core.viz import heatmap
+from ui.formatting import mark
+from ui.layout import container_width
+from ui.plain import escape_markdown
+
+SIDE_BY_SIDE_GAP_PX = 16      # st.container(gap="small")
+
+
+def file_stem(*parts):
+    """A download's file name from a run's name and more: "my run", "epoch_003" -> "my-run-epoch_003"."""
+    stem = "-".join(re.sub(r"[^A-Za-z0-9._]+", "-", str(p)).strip("-._") for p in parts if p)
+    return stem[:120] or "attention"
+
+
+def heatmap_chart(result, key, title=None, spans=None, width=None, file_name="attention"):
+    """The attention heatmap as wide as its container (measured unless `width` is given), cells square."""
+    width = width or container_width(f"{key}.width")
+    figure = viz.attention_heatmap(result, title=title, spans=spans, width=width)
+    st.plotly_chart(figure, key=key, width="content", config={"toImageButtonOptions": {"filename": file_name}})
+
+
+def side_by_side(results, captions, keys, width):
+    """Compact heatmaps of several checkpoints, as many to a row as keep their cells readable (at least
+    heatmap.READABLE_CELL px): two in a 1400 px window, one under the other in a 900 px one."""
+    if not results:
+        return
+    T, S = results[0].attention.shape
+    per_row = heatmap.maps_per_row(T, S, width, len(results), SIDE_BY_SIDE_GAP_PX)
+    each = int((width - (per_row - 1) * SIDE_BY_SIDE_GAP_PX) / per_row)
+    row = st.container(horizontal=True, gap="small")
+    for result, caption, key in zip(results, captions, keys):
+        cell = row.container(width=each)
+        cell.caption(caption)   # above the chart: a two-line Plotly title had its first line cut
+        cell.plotly_chart(viz.attention_heatmap(result, title=mark(result), compact=True, width=each),
+                          key=key, width="content")
+
+
+def lines_view(result, key):
+    """The lines view with its picker of one output character; a click on a character picks it too."""
+    T = result.attention.shape[0]
+    outputs = result.prediction[:T].ljust(T)
+    wrong = result.wrong or [False] * T
+    picked = st.segmented_control(
+        "Output character", ["all"] + list(range(T)), default="all", key=f"{key}.lines_pick",
+        format_func=lambda p: "all" if p == "all" else escape_markdown(
+            f"{p + 1}: {blank_named(outputs[p])}" + (" ✗" if p < len(wrong) and wrong[p] else "")))
+    width = container_width(f"{key}.lines.width")
+    figure = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
+    st.plotly_chart(figure, key=f"{key}.lines", width="stretch", on_select=lambda: _pick_clicked(key, T),
+                    selection_mode="points")
+
+
+def blank_named(char):
+    return "␣ (blank)" if char == " " else char
+
+
+def _pick_clicked(key, T):
+    """A click on an output character of the lines view picks it in the picker above (a callback: it
+    runs before the widgets are drawn again)."""
+    points = st.session_state[f"{key}.lines"].selection.points
+    clicked = [p.get("customdata") for p in points if p.get("y") == 0]   # outputs are the row at y = 0
+    if clicked and isinstance(clicked[0], int) and 0 <= clicked[0] < T:
+        st.session_state[f"{key}.lines_pick"] = clicked[0]
