@@ -5,8 +5,11 @@ import threading
 import time
 from dataclasses import replace
 
+import pytest
+
 from core import jobs, rundir
 from core.errors import UserError
+from core.jobs import launch
 from core.rundir import listing
 from core.training.config import TrainConfig
 from core.training.loop import run_queue
@@ -100,3 +103,27 @@ def wait_until(condition, timeout=60):
             return True
         time.sleep(0.2)
     return False
+
+
+def test_a_sweep_trains_side_by_side_as_one_request(tmp_path):
+    """A sweep's runs are queued one group each (both cores of a 2-core pool busy at once), yet they are
+    one request against the visitor's limit, and the sweep stops whole."""
+    root = str(tmp_path / "runs")
+    one = replace(LONG_TINY, workers=1)
+    me = jobs.Requester(owner="visitor", max_per_owner=1)
+    try:
+        runs = jobs.start_queue(root, [(replace(one, seed=s), f"s{s}") for s in range(3)], requester=me, cores=2,
+                                about={"sweep": "sweep-test"}, side_by_side=True)
+        assert wait_until(lambda: len(jobs.queue_state(root)["running"]) == 2)
+        state = jobs.queue_state(root)
+        assert sorted(g["runs"][0] for g in state["running"] + state["waiting"]) == sorted(runs)
+        assert launch.requests(state["running"] + state["waiting"]) == 1
+        with pytest.raises(UserError, match="1 training request"):   # the sweep is this visitor's one request
+            jobs.start_queue(root, [(one, "more")], requester=me, cores=2)
+        assert jobs.stop_all(root, sweep="sweep-test") == 3
+        assert wait_until(lambda: not listing.active_runs(root))
+        assert {rundir.read_status(d)["state"] for d in runs} == {"stopped"}
+    finally:
+        jobs.stop_all(root)
+        for run_dir in listing.run_dirs(root):
+            jobs.wait(run_dir, timeout=30)

@@ -91,11 +91,12 @@ def start(root, config, label=None, owner=None, max_per_owner=None, upload=None)
 
 
 def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_WAITING, upload=None,
-                requester=None, cores=None, about=None, cluster=None):
-    """Queue one group of runs [(config, label), ...], trained one after another; returns their directories.
+                requester=None, cores=None, about=None, cluster=None, side_by_side=False):
+    """Queue runs [(config, label), ...] as one group, trained one after another (or side by side,
+    below); returns their directories.
 
-    One trainer at a time on the server: the group's process (core.jobs.waiter) waits its turn in the
-    queue, then becomes the training process (same pid) and trains the group. Every run directory
+    The group's process (core.jobs.waiter) waits its turn in the queue and its cores, then becomes the
+    training process (same pid) and trains the group. Every run directory
     exists (state "queued") before this returns, so other tabs see the whole queue at once; a Stop
     on any run of the group stops its process and the runs that had not started.
 
@@ -104,6 +105,8 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
     many as its runs use worker processes (core/jobs/queue.py).
     about: more fields for each run's meta.json (a sweep's id and the run's setting, core/sweep.py).
     upload: a validated core.data.server_files.Upload the runs train on; each run directory gets its own copy.
+    side_by_side: each run is queued as a group of its own, so they train as wide as the cores (or the
+    cluster) allow; still one request against the limits when about names a sweep (a sweep's runs).
     cluster: a Ray address (core/jobs/cluster.py): the group trains there, through a dispatcher process
     here (core/jobs/dispatcher.py), instead of on this server's cores.
     Raises UserError when a limit is reached, the queue is full or the cluster does not answer;
@@ -116,13 +119,18 @@ def start_queue(root, configs, owner=None, max_per_owner=None, max_waiting=MAX_W
         with _start_lock(root):
             os.makedirs(queue.queue_dir(root), exist_ok=True)
             queue.set_pool_size(root, cores or queue.default_cores())
-            return _start_locked(root, configs, requester, max_waiting, upload, about or {}, cluster)
+            return _start_locked(root, configs, requester, max_waiting, upload, about or {}, cluster, side_by_side)
     except OSError as e:   # a read-only or full disk: one clear line, not a traceback
         raise UserError(f"cannot create a run in the runs folder: {e.strerror or type(e).__name__}")
 
 
+def requests(groups):
+    """How many training requests the groups are: a sweep's runs, queued side by side, are one."""
+    return len({g.get("sweep") or ("group", g.get("seq"), g.get("pid")) for g in groups})
+
+
 def _check_limits(root, requester, max_waiting):
-    """UserError when the requester may not queue another group now (called under the start lock)."""
+    """UserError when the requester may not queue another request now (called under the start lock)."""
     state = queue.queue_state(root)
     groups = state["running"] + state["waiting"]
     for field, limit, whom in (("owner", requester.max_per_owner, "visitor"),
@@ -130,19 +138,19 @@ def _check_limits(root, requester, max_waiting):
         value = getattr(requester, field)
         if value and limit is not None:
             mine = [g for g in groups if g.get(field) == value]
-            if len(mine) >= limit:
-                names = ", ".join(os.path.basename(g["runs"][0]) for g in mine)
-                raise UserError(f"you already have {len(mine)} training request(s) going or queued ({names}); "
+            if requests(mine) >= limit:
+                names = ", ".join(sorted({g.get("sweep") or os.path.basename(g["runs"][0]) for g in mine}))
+                raise UserError(f"you already have {requests(mine)} training request(s) going or queued ({names}); "
                                 f"the limit is {limit} per {whom}: stop one or wait for it to finish")
     if requester.client and requester.starts_per_minute is not None:
         if queue.recent_starts(root, requester.client) >= requester.starts_per_minute:
             raise UserError(f"at most {requester.starts_per_minute} new training requests a minute from one "
                             f"address: try again in a minute")
-    if len(state["waiting"]) >= max_waiting:
+    if requests(state["waiting"]) >= max_waiting:
         raise UserError(f"the training queue is full ({max_waiting} requests waiting); try again later")
 
 
-def _start_locked(root, configs, requester, max_waiting, upload, about, cluster):
+def _start_locked(root, configs, requester, max_waiting, upload, about, cluster, side_by_side):
     _check_limits(root, requester, max_waiting)
     owner = requester.owner
     stamp = new_run_id(root, "")
@@ -159,14 +167,20 @@ def _start_locked(root, configs, requester, max_waiting, upload, about, cluster)
             definition.write_request(run_dir, config)
             if owner or about:
                 meta.update(run_dir, **({"owner": owner} if owner else {}), **about)
-        need = max(resolve_workers(config) for config, _ in configs)
-        cores = need if cluster else min(need, queue.pool_size(root))   # a cluster's nodes may be bigger
-        launched = _launch(root, run_dirs, owner, requester.client, cores, about.get("sweep"), cluster)
+        # one group trains its runs one after another; side by side, each run is a group of its own
+        groups = [[n] for n in range(len(configs))] if side_by_side else [list(range(len(configs)))]
+        for members in groups:
+            need = max(resolve_workers(configs[n][0]) for n in members)
+            cores = need if cluster else min(need, queue.pool_size(root))   # a cluster's nodes may be bigger
+            _launch(root, [run_dirs[n] for n in members], owner, requester.client, cores, about.get("sweep"),
+                    cluster)
         if requester.client:
             queue.note_start(root, requester.client)
-        return launched
+        return run_dirs
     except BaseException:
-        for run_dir in run_dirs:
+        for run_dir in run_dirs:   # a group launched already is stopped first: nothing trains into a removed run
+            if written_pid(run_dir) in _children:
+                _children[written_pid(run_dir)].kill()
             shutil.rmtree(run_dir, ignore_errors=True)
         raise
 
