@@ -3,10 +3,11 @@
     python -m core.sweep --seeds 0-4 --lr 0.001,0.003 [--hidden-size 64,256] [--lstm-biases 1,2]
                          [--preset book,fast] [--model attention,peeky] [--batch-size ...] [--data-size ...]
                          [--bidirectional both] [--epochs 3] [--data FILE] [--workers 1] [--runs-root DIR]
+                         [--ray-address ADDRESS]
     python -m core.sweep --summary SWEEP_ID [--runs-root DIR] [--csv FILE]
 
 Each run of the grid is queued on its own (core.jobs), so the runs train as wide as the machine's cores
-allow; they carry the sweep's id and their setting in meta.json, and the Sweeps page (or --summary)
+(or a Ray cluster's) allow; they carry the sweep's id and their setting in meta.json, and the Sweeps page (or --summary)
 shows the spread over seeds per setting (core/training/sweep.py). The README's two-bias table is
     python -m core.sweep --data ../shared/data/date.txt --epochs 3 --seeds 0-19 --lstm-biases 1,2
 """
@@ -17,6 +18,7 @@ import secrets
 import sys
 
 from core import PROJECT_ROOT, jobs, rundir
+from core.jobs import cluster as ray_cluster
 from core.errors import OneLineParser, UserError, run_cli
 from core.rundir import listing, meta
 from core.training import sweep
@@ -47,6 +49,8 @@ def parse_args(argv):
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--data", help="book-format file (default: the built-in generator)")
     p.add_argument("--workers", type=int, default=1, help="workers (cores) per run (default 1: runs side by side)")
+    p.add_argument("--ray-address", help="train on this Ray cluster (default: ATTENTION_LAB_RAY_ADDRESS, "
+                                         "else this machine; README, \"A class on many machines\")")
     return p.parse_args(argv)
 
 
@@ -63,32 +67,26 @@ def queue_sweep(args):
         runs = sweep.grid(values, args.seeds, base, PRESETS)
     except ValueError as e:
         raise UserError(str(e)) from None
-    sweep_id, _ = queue(args.runs_root, runs)
+    sweep_id, _ = queue(args.runs_root, runs, cluster=args.ray_address or ray_cluster.address())
     print(f"queued {len(runs)} runs as {sweep_id}; follow it on the Sweeps page or with "
           f"`python -m core.sweep --summary {sweep_id}`")
 
 
-def queue(root, runs, one_group=False, **start):
+def queue(root, runs, **start):
     """Queue a grid's runs [(setting, config)] (sweep.grid) as one sweep -> (sweep id, run directories).
 
-    The command line queues each run on its own, so they train side by side as wide as the cores allow.
-    The Train page queues them as one group (one_group): one request against the visitor's limits
-    (core.jobs.Requester), trained one after another on the group's cores, stopped as a whole by one
-    Stop; each run's meta.json still names the sweep and its own setting. start: more arguments of
-    core.jobs.start_queue for the group (requester, cores, upload).
+    Each run is a group of its own in the queue (core.jobs.start_queue side_by_side), so the runs train
+    side by side as wide as the cores (or a Ray cluster) allow, yet the sweep is one request against
+    the visitor's limits, and stop_all(sweep=...) ends it whole. Each run's meta.json names the sweep
+    and its own setting. start: more arguments of core.jobs.start_queue (requester, cores, upload,
+    cluster).
     """
     # the second and 4 random hex digits: two visitors' sweeps queued in the same second stay apart
     sweep_id = f"{dt.datetime.now():sweep-%Y%m%d-%H%M%S}-{secrets.token_hex(2)}"
-    labels = [sweep.setting_label(setting) for setting, _ in runs]
-    if not one_group:
-        made = [jobs.start_queue(root, [(config, f"sweep-s{config.seed}")], max_waiting=sweep.MAX_RUNS,
-                                 about={"sweep": sweep_id, "setting": label})[0]
-                for (_, config), label in zip(runs, labels)]
-        return sweep_id, made
     made = jobs.start_queue(root, [(config, f"sweep-s{config.seed}") for _, config in runs],
-                            about={"sweep": sweep_id}, **start)
-    for run_dir, label in zip(made, labels):   # queued already: its first run may train meanwhile
-        meta.update(run_dir, setting=label)
+                            about={"sweep": sweep_id}, side_by_side=True, **start)
+    for run_dir, (setting, _) in zip(made, runs):   # queued already: its first run may train meanwhile
+        meta.update(run_dir, setting=sweep.setting_label(setting))
     return sweep_id, made
 
 

@@ -36,7 +36,8 @@ def start(form):
     try:
         made, upload, notes = requests(form)   # checks the class code and the host's caps
         st.session_state["train.watch"] = jobs.start_queue(
-            ui.RUNS_ROOT, made, upload=upload, requester=ui.requester(), cores=ui.training_cores())
+            ui.RUNS_ROOT, made, upload=upload, requester=ui.requester(), cores=ui.training_cores(),
+            cluster=ui.cluster_address())
         st.session_state["train.notes"] = notes   # shown above the run it was started with
         st.rerun()   # the live view takes the top of the page, the form folds away
     except UserError as e:

@@ -1,9 +1,9 @@
 """The Train page's Sweep tab (issue 19, part 3): the data and settings of the form above, varied over a
-grid of values and seeds, queued as one group owned by this browser (core/sweep.py queue), with the
+grid of values and seeds, queued as one sweep owned by this browser (core/sweep.py queue), with the
 number of runs and their estimated time shown live, and a link to the sweep on the Sweeps page.
 
 The grid is core/training/sweep.py's (the command line's too). A sweep is one training request
-against the visitor's limits (core.jobs.start_queue counts groups); the host caps the runs in one sweep
+against the visitor's limits (core.jobs.start_queue counts a sweep's groups once); the host caps the runs in one sweep
 (`max_sweep_runs`) and each run is checked against the caps per run, like a single run.
 """
 from dataclasses import replace
@@ -92,7 +92,7 @@ def summary(form, runs, short):
     st.markdown(f":material/grid_view: **{len(runs)} run{'s' * (len(runs) != 1)}** ({settings_count} "
                 f"setting{'s' * (settings_count != 1)} x {len(runs) // settings_count} seed"
                 f"{'s' * (len(runs) // settings_count != 1)}), about {about(total)} of training in "
-                f"all, one run after another (estimated).")
+                f"all (estimated; runs train side by side where cores are free).")
     if settings_count == 1 or not short:
         notes = [note for _, note in short]
     else:   # the settings named, then what the first says
@@ -104,10 +104,10 @@ def summary(form, runs, short):
 
 
 def sweep_tab(form):
-    """The Sweep tab. Queue: the runs as one group of this browser's; the page then follows them."""
+    """The Sweep tab. Queue: the runs as one sweep of this browser's; the page then follows them."""
     st.caption("Each run takes the data and settings above; a list below replaces its setting (blank: as "
-               "above). Every combination trains on every seed, one run after another, as one request "
-               "that Stop ends whole.")
+               "above). Every combination trains on every seed, side by side as far as the server's cores "
+               "allow; the sweep is one request, and Stop ends it whole.")
     seeds_text, given = grid_inputs()
     runs = None
     with st.container(key="train.sweep.plan"):   # its element count varies: the button keeps its place
@@ -121,8 +121,8 @@ def sweep_tab(form):
             fields, upload = checked_data(form)
             if fields.get("data") != "generator":   # the file's identity, as a single run records it
                 runs = [(setting, replace(config, **fields)) for setting, config in runs]
-            _, made = sweeps.queue(RUNS_ROOT, runs, one_group=True, requester=requester(),
-                                          cores=settings.training_cores(), upload=upload)
+            _, made = sweeps.queue(RUNS_ROOT, runs, requester=requester(), cores=settings.training_cores(),
+                                   upload=upload, cluster=settings.cluster_address())
         except UserError as e:
             plain_error(e)
             return

@@ -1,6 +1,8 @@
 """The Train page's view of a group of runs while it trains: the server's queue, the group's runs,
 progress with an ETA, Stop, and the live charts (loss, scores, a probe date's attention)."""
 
+import os
+
 import streamlit as st
 
 from core import jobs, rundir
@@ -98,9 +100,14 @@ def controls(run_dir, status, group):
     state = status.get("state")
     if state in rundir.ACTIVE_STATES:
         if can_manage(run_dir):
+            sweep = meta.read(run_dir).get("sweep")
             if st.button("Stop", key="train.stop", icon=":material/stop:",
-                         help="Stops this run and cancels the runs of its queue that have not started"):
-                st.toast(plain_text(jobs.stop(run_dir)))   # says what really happened
+                         help="Stops the whole sweep" if sweep else
+                         "Stops this run and cancels the runs of its queue that have not started"):
+                if sweep:   # its runs wait side by side, each in a group of its own
+                    st.toast(f"Stopped the sweep's {jobs.stop_all(os.path.dirname(run_dir), sweep=sweep)} run(s).")
+                else:
+                    st.toast(plain_text(jobs.stop(run_dir)))   # says what really happened
         else:
             st.caption("Started by another visitor: only they or the host can stop it.")
     elif state == "failed":
