@@ -47,6 +47,7 @@ def measure(root, config, cluster=None):
             break
         time.sleep(0.2)
     wall = time.perf_counter() - start
+    jobs.wait(run_dir, timeout=60)   # the dispatcher writes what it shipped as it ends, after the status
     if status["state"] != "finished":
         raise SystemExit(f"the run did not finish: {status}")
     epochs = [r for r in rundir.read_metrics(run_dir) if r.get("type") == "epoch"]
