@@ -1,6 +1,7 @@
 """The date generator: its forms, reading them back, char-level sources, impossible dates, variants."""
 import collections
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -276,6 +277,17 @@ def test_each_new_family_is_generated_and_round_trips_through_parse(fmt):
     for e in examples:
         assert date_parser.parse(e.question) == e
         assert len(e.question) <= dates.INPUT_WIDTH and set(e.question) <= set(dates.alphabet())
+
+
+def test_a_weekday_before_numbers_draws_its_four_orders_evenly():
+    # drawn by style, the month- and day-first orders had 80% of it and "Fri 2005-05-20" 5%
+    examples = dates.generate(4000, seed=21, formats=["weekday_numeric"])
+    orders = collections.Counter(e.style.order for e in examples)
+    assert set(orders) == {"m/d/y", "d.m.y", "y-m-d", "y/m/d"}
+    assert all(850 < n < 1150 for n in orders.values()), orders
+    # half of ISO's styles are zero-padded, and an unpadded one reads padded from the 10th of October
+    padded_iso = [e for e in examples if re.search(r"\d{4}-\d\d-\d\d$", e.question)]
+    assert 500 < len(padded_iso) < 700, len(padded_iso)
 
 
 def test_the_rules_that_keep_one_date_per_string():
