@@ -28,7 +28,6 @@ RUNS_COLUMN_HELP = {
     "note": "Your note about the run.",
     "folder": "The run's folder under artifacts/runs: it never changes, links use it.",
 }
-NARROW = ("epochs", "hidden", "lr", "batch", "seed", "yours")   # short values: the whole table fits at 1400 px
 DIFFERS_COLOR = "#ffe9a8"
 # One column, "data" (as the Runs table writes it), stands for the data source's fields.
 DATA_FIELDS = ("data", "data_size", "data_seed", "data_name", "data_size_bytes", "data_sha256")
@@ -36,8 +35,7 @@ DATA_FIELDS = ("data", "data_size", "data_seed", "data_name", "data_size_bytes",
 
 def runs_column_config(**overrides):
     """column_config for the Runs table: every column with its help, `overrides` merged in."""
-    config = {name: st.column_config.Column(help=text, width="small" if name in NARROW else None)
-              for name, text in RUNS_COLUMN_HELP.items()}
+    config = {name: st.column_config.Column(help=text) for name, text in RUNS_COLUMN_HELP.items()}
     config.update(overrides)
     return config
 
