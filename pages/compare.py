@@ -1,5 +1,7 @@
 """Compare: one input through a run's checkpoints (side by side, step by step, replayed), and runs
 against each other."""
+import functools
+
 import streamlit as st
 
 import ui
@@ -71,20 +73,23 @@ def replay(results):
                        help="A standalone page with the same animation; it works offline.")
 
 
+def three_views(results, width):
+    side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"], key="compare.view",
+                                    on_change="rerun")   # Home's "watch it form" opens Replay
+    with side:
+        checkpoints_side_by_side(results, width)
+    with steps:
+        step_through(results, width)
+    with replayed:
+        replay(results)
+
+
 if run["model"] != "attention":
     st.info(f"This run's model ({run['model']}) has no attention to show; its accuracy is compared below.")
 else:
     results = translate_every_checkpoint()
     if results:
-        width = ui.container_width("compare.width")   # the tabs' width, measured once for the three
-        side, steps, replayed = st.tabs(["Side by side", "Step through", "Replay"], key="compare.view",
-                                        on_change="rerun")   # Home's "watch it form" opens Replay
-        with side:
-            checkpoints_side_by_side(results, width)
-        with steps:
-            step_through(results, width)
-        with replayed:
-            replay(results)
+        ui.fitted("compare.width", functools.partial(three_views, results))   # the tabs' width, measured once
     agreement_per_checkpoint(run)   # does attention agree more with gradients as it forms? (issue 22)
 
 st.subheader("Runs against each other")

@@ -7,7 +7,7 @@ import streamlit as st
 from core import viz
 from core.viz import heatmap
 from ui.formatting import mark
-from ui.layout import container_width
+from ui.layout import fitted
 from ui.plain import escape_markdown
 
 SIDE_BY_SIDE_GAP_PX = 16      # st.container(gap="small")
@@ -21,9 +21,14 @@ def file_stem(*parts):
 
 def heatmap_chart(result, key, title=None, spans=None, width=None, file_name="attention"):
     """The attention heatmap as wide as its container (measured unless `width` is given), cells square."""
-    width = width or container_width(f"{key}.width")
-    figure = viz.attention_heatmap(result, title=title, spans=spans, width=width)
-    st.plotly_chart(figure, key=key, width="content", config={"toImageButtonOptions": {"filename": file_name}})
+    def draw(width):
+        figure = viz.attention_heatmap(result, title=title, spans=spans, width=width)
+        st.plotly_chart(figure, key=key, width="content", config={"toImageButtonOptions": {"filename": file_name}})
+
+    if width:
+        draw(width)
+    else:
+        fitted(f"{key}.width", draw)   # the width's report reruns the figure alone (ui/layout.py)
 
 
 def side_by_side(results, captions, keys, width):
@@ -43,7 +48,12 @@ def side_by_side(results, captions, keys, width):
 
 
 def lines_view(result, key):
-    """The lines view with its picker of one output character; a click on a character picks it too."""
+    """The lines view with its picker of one output character; a click on a character picks it too.
+    Picker and figure rerun on their own (a fragment, ui.layout.fitted): the width's report, a pick."""
+    fitted(f"{key}.lines.width", lambda width: _lines(result, key, width))
+
+
+def _lines(result, key, width):
     T = result.attention.shape[0]
     outputs = result.prediction[:T].ljust(T)
     wrong = result.wrong or [False] * T
@@ -51,7 +61,6 @@ def lines_view(result, key):
         "Output character", ["all"] + list(range(T)), default="all", key=f"{key}.lines_pick",
         format_func=lambda p: "all" if p == "all" else escape_markdown(
             f"{p + 1}: {blank_named(outputs[p])}" + (" ✗" if p < len(wrong) and wrong[p] else "")))
-    width = container_width(f"{key}.lines.width")
     figure = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
     st.plotly_chart(figure, key=f"{key}.lines", width="stretch", on_select=lambda: _pick_clicked(key, T),
                     selection_mode="points")

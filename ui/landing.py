@@ -12,7 +12,7 @@ from core import viz
 from core.errors import UserError
 from ui import runs
 from ui.formatting import mark
-from ui.layout import container_width
+from ui.layout import fitted
 from ui.models import checkpoint_mtime, translate
 from ui.paths import DEMO_RUN
 from ui.shared import SharedCache
@@ -91,8 +91,9 @@ def landing():
         name, label, result = preview
         st.markdown(f"**The demo's attention** ({label})")
         st.text(f"{PREVIEW_TEXT} → {mark(result)}")   # above the map: a Plotly title was cut at 900 px
-        width = container_width("home.preview.width")   # square cells sized to the column (ui/layout.py)
-        st.plotly_chart(viz.attention_heatmap(result, compact=True, width=width), key="home.preview",
-                        width="content", config={"displayModeBar": False})
+        # square cells sized to the column; the width's report reruns the map alone (ui/layout.py)
+        fitted("home.preview.width", lambda width: st.plotly_chart(
+            viz.attention_heatmap(result, compact=True, width=width), key="home.preview", width="content",
+            config={"displayModeBar": False}))
         st.caption("Rows: the answer's characters; columns: the input's. A dark cell is where the model "
                    "looked to write that character: the month's digits come from \"November\".")

@@ -3,9 +3,16 @@
 Streamlit tells Python nothing about the page's size, and a Plotly figure's height is fixed in its
 layout: a heatmap sized for one window was a thin strip in a narrow one and half empty in a wide one.
 `container_width(key)` mounts an empty element (a Streamlit v2 component) that reports its own width,
-which is the width of the container it sits in, and reports it again when the window is resized; the
-page reruns once with it. Before the first report (and in AppTest, which runs no JavaScript) it
-returns `default`.
+which is the width of the container it sits in, and reports it again when the window is resized; a
+report reruns the script once with it. Before the first report (and in AppTest, which runs no
+JavaScript) it returns `default`.
+
+Pages draw through `fitted(key, draw)`: the measurement and the figure in a fragment of their own, so a
+report reruns the figure alone, never the page. A report that reran the page, in the first second after
+a link or a run switch had set a widget's value from the server (the text box, the checkpoint slider),
+replaced that widget's element before the browser had drawn it (Streamlit loads a widget's code lazily;
+under load that takes seconds): the browser then drew the widget with its default (an empty box,
+"iteration 0") while the server held the link's value, and the next rerun sent the default back.
 """
 import streamlit as st
 
@@ -13,16 +20,25 @@ import streamlit as st
 # page a few times, not at every pixel.
 STEP_PX = 10
 DEFAULT_PX = 700
+RETRY_MS = 2500
+RETRIES = 2
 
 _JS = f"""
 export default function (component) {{
   const {{ parentElement, setStateValue, data }} = component;
   const box = parentElement instanceof ShadowRoot ? parentElement.host : parentElement;
   const known = data ? data.known : null;   // the width Python last drew with
-  let sent = null;
+  let sent = null, sentAt = 0, retries = 0;
   const check = () => {{
     const width = Math.floor(box.getBoundingClientRect().width / {STEP_PX}) * {STEP_PX};
-    if (width > 0 && width !== known && width !== sent) {{ sent = width; setStateValue("width", width); }}
+    if (width <= 0 || width === known) return;
+    if (width !== sent) {{ retries = 0; }}
+    // a report whose rerun never came (two figures' reports at once under load: measured, one of them
+    // stayed at the default width) is sent again after RETRY_MS, at most RETRIES times: this closure's
+    // `known` is not updated by a fragment's rerun, so "caught up" cannot be told here
+    else if (Date.now() - sentAt < {RETRY_MS} || retries >= {RETRIES}) {{ return; }}
+    else {{ retries += 1; }}
+    sent = width; sentAt = Date.now(); setStateValue("width", width);
   }};
   // on resize (debounced), and once a second: a report lost in a rerun, or a style applied after the
   // first measurement, is caught up with (it stops as soon as Python draws with the width measured)
@@ -46,6 +62,19 @@ def container_width(key, default=DEFAULT_PX):
     result = _MEASURE(key=key, data={"known": known}, on_width_change=lambda: None, height=0)
     width = getattr(result, "width", None)
     return int(width) if isinstance(width, (int, float)) and width > 0 else default
+
+
+def fitted(key, draw, default=DEFAULT_PX):
+    """Call draw(width) with the width of the container this is called in, measured as
+    container_width(key) does, inside a fragment: the browser's width report reruns this fragment
+    only, never the page's other widgets (see the module's note). Widgets drawn by `draw` rerun the
+    fragment too, so `draw` holds the figure and the controls only it reads."""
+    _fitted(key, draw, default)
+
+
+@st.fragment
+def _fitted(key, draw, default):
+    draw(container_width(key, default))
 
 
 # Streamlit keeps 5rem of white on each side of the page's content down to small screens: in a 900 px
