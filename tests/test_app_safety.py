@@ -169,7 +169,8 @@ def test_errors_page_on_a_data_file_counts_and_opens_mistakes(tiny_run, data_fol
     assert at.metric[1].label == "Wrong, of 8" and at.metric[1].value == "2"
     mistakes = at.dataframe[0].value
     assert sorted(mistakes["input"]) == ["11/22/16", "NOV 22, 2016"]
-    at.session_state["errors.table"] = {"selection": {"rows": [1], "columns": []}}
+    # the table's key carries its row count (pages/errors.py: a fresh selection for each list)
+    at.session_state[f"errors.table.{len(mistakes)}"] = {"selection": {"rows": [1], "columns": []}}
     at.run()
     assert not at.exception
     assert at.text_input(key="attention.text").value == mistakes.iloc[1]["input"]
@@ -201,6 +202,12 @@ def test_errors_chart_is_horizontal_sorted_with_full_labels(tiny_run):
     if isinstance(accuracy, dict):   # plotly >= 6: base64 typed array
         import base64
         accuracy = np.frombuffer(base64.b64decode(accuracy["bdata"]), dtype=accuracy["dtype"]).tolist()
-    assert "full/title" in labels and "short" in labels
+    # each bar names its format in plain words beside an example, whole (format_names.shown), and
+    # carries the generator's own label (customdata), which a click reports
+    from core.data import format_names
+    generator_labels = [row[0] for row in bars["customdata"]]
+    assert "full/title" in generator_labels and "short" in generator_labels
+    assert labels == [format_names.shown(g) for g in generator_labels]
+    assert any("M/D/YY numbers" in label for label in labels)
     assert accuracy == sorted(accuracy, reverse=True)   # drawn bottom-up: the worst format on top
     assert spec["layout"]["height"] >= 26 * len(labels)
