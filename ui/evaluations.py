@@ -36,14 +36,6 @@ def dataset(dataset_key):
     return _DATASETS.get_or_make(dataset_key, make)
 
 
-def readable(examples, vocab):
-    """The generated examples a model can read (its characters, its input width): a run trained before
-    the generator learnt newer forms (an apostrophe year, longer dates) is measured on the forms it knows."""
-    known = set(vocab.chars)
-    keep = [n for n, q in enumerate(examples.questions) if len(q) <= vocab.input_width and set(q) <= known]
-    return examples if len(keep) == len(examples) else examples.subset(keep)
-
-
 def sources(run_dir):
     """What the Errors page offers to evaluate a run on: its own test split (a run trained on a file),
     fresh generated dates (a date task), a data file of the server."""
@@ -89,8 +81,6 @@ def evaluated(run_dir, checkpoint, dataset_key):
         model, vocab, config, name = rundir.load_model(run_dir, checkpoint)   # its own copy: see above
         if dataset_key[0] == "generated":   # the forms this model learnt and reads (a run saved before
             examples = data.generated_for(examples, vocab)   # the generator grew knows fewer)
-        if dataset_key[0] == "generated":   # a model trained before the generator's newer forms reads fewer
-            examples = readable(examples, vocab)
         return evaluation.evaluate(model, vocab, config, examples, name, on_progress=lambda done, total:
                                    bar.progress(done / total, text=f"Decoding {done:,}/{total:,} examples..."))
 
