@@ -14,10 +14,13 @@ _ARTIFACTS = tempfile.mkdtemp(prefix="attention-lab-test-artifacts-")
 os.environ["ATTENTION_LAB_ARTIFACTS"] = _ARTIFACTS   # read by ui/paths.py when the app is imported
 
 # A small model that really learns the dates, so "Correct" screens, the Errors page's counts and the
-# CLIs' predictions are exercised: measured 0.2%, 92.2%, 97.7%, 99.8% test accuracy after epochs 1-4
-# (seeds 1 and 4 end at 97.4% and 98.6%: where a small model leaves its plateau varies by seed, and
-# with it by float32 rounding, so the fixture keeps a margin above TINY_MIN_ACCURACY).
-TINY_TRAIN_ARGS = ["--data-size", "10000", "--epochs", "4", "--hidden-size", "64", "--wordvec-size", "16",
+# CLIs' predictions are exercised. With the generator's 29 forms (issue 21; inputs up to 48 characters)
+# 10,000 examples x 4 epochs reached only 85.4% (93.7% after 6), so the fixture trains on 20,000 x 5:
+# measured 75.9%, 91.6%, 95.3%, 97.0%, 98.5% test accuracy after epochs 1-5 (seed 3, 29 s on this
+# 2-core machine, quiet; one worker instead of two ends epoch 4 at 98.2%: where a small model
+# leaves its plateau varies by seed, and with it by float32 rounding, so the fixture keeps a margin
+# above TINY_MIN_ACCURACY).
+TINY_TRAIN_ARGS = ["--data-size", "20000", "--epochs", "5", "--hidden-size", "64", "--wordvec-size", "16",
                    "--batch-size", "32", "--lr", "0.01", "--seed", "3"]
 TINY_MIN_ACCURACY = 0.97   # of the last epoch; asserted where the fixture is built
 
