@@ -72,11 +72,11 @@ def test_attention_too_long_text_is_kept_whole_and_explained(tiny_run):
     """A text longer than the model reads (typed, a link, another run's model) is kept whole and gets
     the one-line reason."""
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["attention.text"] = "Tuesday, November 22, 2016 and more and more"
+    at.session_state["attention.text"] = "Tuesday, November 22, 2016 and more and more and more and more"   # longer than any run's width (48)
     at.run()
     at.switch_page("pages/attention.py").run()
-    assert at.text_input(key="attention.text").value == "Tuesday, November 22, 2016 and more and more"
-    assert at.error and "44 characters long" in at.error[0].value and not heatmaps(at)
+    assert at.text_input(key="attention.text").value == "Tuesday, November 22, 2016 and more and more and more and more"
+    assert at.error and "62 characters long" in at.error[0].value and not heatmaps(at)
 
 
 def test_attention_shows_alignment_and_outlines_the_source_spans(tiny_run):
