@@ -132,7 +132,7 @@ def test_click_a_wrong_prediction_into_the_heatmap(server, page):
     page.locator("[data-testid='stSidebarNavLink']", has_text="Errors").click()
     page.wait_for_selector("text=Wrong predictions", timeout=120000)   # after decoding the dates
     table = page.locator("[data-testid='stDataFrame']").last
-    table.wait_for(timeout=30000)
+    table.wait_for(timeout=90000)
     table.scroll_into_view_if_needed()
     time.sleep(1)   # the grid draws its canvas after it is laid out
     box = table.bounding_box()
@@ -145,7 +145,7 @@ def test_click_a_wrong_prediction_into_the_heatmap(server, page):
     page.wait_for_function("""(expected) => {
         const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");
         return plot && plot.layout && plot.layout.xaxis && (plot.layout.xaxis.ticktext || []).join('') === expected; }""",
-                           arg=question.replace(" ", "␣"), timeout=30000)
+                           arg=question.replace(" ", "␣"), timeout=90000)
     assert page.get_by_text("Wrong: the input means").count() == 1
     page.screenshot(path=os.path.join(OUT, "mistake.png"), full_page=True)
 

@@ -13,18 +13,18 @@ def heading(page):
 def test_back_goes_back_a_page(server, page):
     page.goto(server)
     page.wait_for_selector("text=Start here", timeout=60000)
-    page.wait_for_function("() => window.__attentionLabHistory === true", timeout=30000)   # the patch is in
+    page.wait_for_function("() => window.__attentionLabHistory === true", timeout=90000)   # the patch is in
     for name in ("Attention", "Compare"):
         page.locator(NAV, has_text=name).click()
         page.wait_for_selector(f"h1:has-text('{name}')", timeout=60000)
         page.wait_for_function(f"() => location.pathname === '/{name.lower()}' && location.search.includes('run=')",
                                timeout=60000)   # the page's own address, written by sync_link
     page.go_back()
-    page.wait_for_function("() => location.pathname === '/attention'", timeout=30000)
+    page.wait_for_function("() => location.pathname === '/attention'", timeout=90000)
     page.wait_for_selector("h1:has-text('Attention')", timeout=60000)
     assert "epoch=" in page.url or "iteration=" in page.url   # Attention's own address, not Compare's
     page.go_back()
-    page.wait_for_function("() => location.pathname === '/'", timeout=30000)
+    page.wait_for_function("() => location.pathname === '/'", timeout=90000)
     page.wait_for_selector("h1:has-text('Home')", timeout=60000)
 
 
