@@ -43,7 +43,7 @@ def test_evaluate_ends_with_the_accuracy_line(tiny_run, tmp_path):
 
 @pytest.mark.parametrize("text, pattern", [
     ("", "empty"),
-    ("x" * 40, "40 characters long"),
+    ("x" * 60, "60 characters long"),   # longer than the input width (48)
     ("Tuesday, November 22, 2016!", "vocabulary: '!'"),
 ])
 def test_translate_bad_text(tiny_run, text, pattern):

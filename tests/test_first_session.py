@@ -61,7 +61,7 @@ def test_the_input_box_keeps_one_limit_whatever_the_run_or_the_text(tiny_run):
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/attention.py").run()
     limit = at.text_input(key="attention.text").max_chars
-    at.text_input(key="attention.text").set_value("Wednesday, the 23rd of September, 2015 and more").run()
+    at.text_input(key="attention.text").set_value("Wednesday, the 23rd of September, 2015 and more and more and more").run()
     assert at.text_input(key="attention.text").max_chars == limit == 100
     assert at.text_input(key="attention.text").value.endswith("and more")          # kept whole
     assert any("characters long" in e.value for e in at.error)   # the model's width, said in one line

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import rundir
 from core.data import dates, format_names
 from core.decoding.evaluation import field_breakdown, wrong_fields
 from core.rundir import metrics
@@ -187,9 +188,10 @@ def _errors_page(query=None):
 
 
 def test_a_link_opens_the_errors_page_at_a_checkpoint(tiny_run):
-    at = _errors_page({"run": "demo", "iteration": "60"})
-    assert at.session_state["errors.epoch"] == "iter_0000060"
-    assert dict(at.query_params) == {"run": "demo", "iteration": "60"}
+    inside = next(c for c in rundir.list_checkpoints(tiny_run) if c.epoch is None and c.iteration)
+    at = _errors_page({"run": "demo", "iteration": str(inside.iteration)})
+    assert at.session_state["errors.epoch"] == inside.name
+    assert dict(at.query_params) == {"run": "demo", "iteration": str(inside.iteration)}
 
 
 def test_format_bars_are_named_and_a_chosen_format_filters_the_mistakes(tiny_run):

@@ -88,7 +88,7 @@ def test_a_rename_shows_at_once_in_pickers_titles_legends_and_downloads(two_runs
 def test_runs_table_shows_the_data_size_and_explains_its_columns(two_runs):
     at = session(ALICE)
     table = at.dataframe[0].value.set_index("run")
-    assert table.loc[os.path.basename(two_runs[0]), "data"] == "generator, 10,000"
+    assert table.loc[os.path.basename(two_runs[0]), "data"] == "generator, 20,000"
     columns = json.loads(at.dataframe[0].proto.columns)
     assert "this browser" in columns["yours"]["help"] and "examples" in columns["data"]["help"]
     assert all(columns.get(name, {}).get("help") for name in table.columns)       # every column explained
