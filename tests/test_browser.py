@@ -171,6 +171,7 @@ LIVE_HEATMAP = """() => {
 
 def set_number(page, label, value):
     field = page.get_by_label(label, exact=True)
+    field.wait_for(timeout=90000)   # the form is a fragment: under load it may draw after the page's heading
     field.fill(str(value))
     field.press("Tab")
 
