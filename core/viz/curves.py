@@ -239,8 +239,6 @@ def share_x(figures, at_least=None):
     return figures
 
 
-
-
 def score_figure(series, x="epoch", metrics=("test_accuracy", "alignment"), title="Per epoch",
                  y_title="score", x_max=None, height=340, per_checkpoint=False, empty_text="no finished epoch yet",
                  legend=True):
