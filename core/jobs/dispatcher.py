@@ -25,6 +25,7 @@ import time
 from core.data import server_files
 from core.errors import UserError
 from core.jobs import cluster, queue
+from core.jobs.remote import ORDER as SHIPPED
 from core.jobs.remote import RemoteRun
 from core.jobs.waiter import cancel
 from core.rundir import ACTIVE_STATES, read_request, write_json_atomic, write_status, written_state
@@ -72,8 +73,7 @@ class ServerCopy:
     def _path(self, rel):
         """Only the files a run directory holds: a node cannot write anywhere else on this server."""
         parts = rel.split("/")
-        known = (len(parts) == 1 and parts[0] in ("config.json", "vocab.json", "live.npz", "train.log",
-                                                  "metrics.jsonl", "status.json")
+        known = (len(parts) == 1 and parts[0] in SHIPPED and parts[0] != "checkpoints"
                  or len(parts) == 2 and parts[0] == "checkpoints" and parts[1].endswith(".npz")
                  and not parts[1].startswith("."))
         if not known:
