@@ -94,8 +94,9 @@ else:
 
     st.subheader("Lines view")
     st.caption("The same weights as lines: input characters on top, output characters below; the wider and "
-               "darker a line, the more the output character looks at that input character. Click an output "
-               "character (or pick it here) to highlight its lines; wrong ones are red, ␣ is a blank.")
+               "darker a line, the more the output character looks at that input character. Hover an output "
+               "character to highlight its lines and show its weights; click it (or pick it here) to keep "
+               "them highlighted. Wrong ones are red, ␣ is a blank.")
     ui.lines_view(result, "attention")
 
     # computed only while open (on_change="rerun" makes .open tell), so typing stays as fast as before

@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import viz
 from core.viz import heatmap
+from core.viz.lines import lines_height
 from ui.formatting import mark
 from ui.layout import fitted
 from ui.plain import escape_markdown
@@ -48,8 +49,9 @@ def side_by_side(results, captions, keys, width):
 
 
 def lines_view(result, key):
-    """The lines view with its picker of one output character; a click on a character picks it too.
-    Picker and figure rerun on their own (a fragment, ui.layout.fitted): the width's report, a pick."""
+    """The lines view with its picker of one output character; hovering a character highlights its
+    lines, a click picks it. Picker and picture rerun on their own (a fragment, ui.layout.fitted): the
+    width's report, a pick."""
     fitted(f"{key}.lines.width", lambda width: _lines(result, key, width))
 
 
@@ -61,9 +63,9 @@ def _lines(result, key, width):
         "Output character", ["all"] + list(range(T)), default="all", key=f"{key}.lines_pick",
         format_func=lambda p: "all" if p == "all" else escape_markdown(
             f"{p + 1}: {blank_named(outputs[p])}" + (" ✗" if p < len(wrong) and wrong[p] else "")))
-    figure = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
-    st.plotly_chart(figure, key=f"{key}.lines", width="stretch", on_select=lambda: _pick_clicked(key, T),
-                    selection_mode="points")
+    svg = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
+    _LINES(key=f"{key}.lines", data={"svg": svg}, height=lines_height(width),
+           on_picked_change=lambda: _pick_clicked(key, T))
 
 
 def blank_named(char):
@@ -73,7 +75,30 @@ def blank_named(char):
 def _pick_clicked(key, T):
     """A click on an output character of the lines view picks it in the picker above (a callback: it
     runs before the widgets are drawn again)."""
-    points = st.session_state[f"{key}.lines"].selection.points
-    clicked = [p.get("customdata") for p in points if p.get("y") == 0]   # outputs are the row at y = 0
-    if clicked and isinstance(clicked[0], int) and 0 <= clicked[0] < T:
-        st.session_state[f"{key}.lines_pick"] = clicked[0]
+    clicked = getattr(st.session_state.get(f"{key}.lines"), "picked", None)
+    if isinstance(clicked, int) and 0 <= clicked < T:
+        st.session_state[f"{key}.lines_pick"] = clicked
+
+
+# The lines view's SVG (core.viz.lines, which escapes every user character) set into the component's
+# own shadow root, where its <style> does the hover highlight. A click reports the output character as
+# a trigger value, so clicking the same character again (after "all" in the picker) reports again.
+_LINES_JS = """
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  let box = parentElement.querySelector(".lines-box");
+  if (!box) {
+    box = document.createElement("div");
+    box.className = "lines-box";
+    parentElement.appendChild(box);
+  }
+  if (box.drawnSvg === data.svg) return;   // a rerun with the same picture keeps the hover as it is
+  box.drawnSvg = data.svg;
+  box.innerHTML = data.svg;
+  box.querySelectorAll("g.col").forEach((column) => {
+    column.addEventListener("click", () => setTriggerValue("picked", Number(column.dataset.t)));
+  });
+}
+"""
+_LINES = st.components.v2.component("attention_lab.attention_lines", js=_LINES_JS,
+                                    css=".lines-box svg { display: block; }")

@@ -1,4 +1,5 @@
-"""Plotly figure builders: pure functions from data to go.Figure, usable without Streamlit.
+"""Figure builders: pure functions from data to a Plotly go.Figure (the lines view: SVG markup),
+usable without Streamlit.
 
 heatmap.py (attention as a heatmap with a confidence strip), lines.py (attention as lines),
 replay.py (attention through every checkpoint, animated), curves.py (loss and score curves),

@@ -1,106 +1,112 @@
 """The lines view of attention (as bertviz draws it): input characters in a row on top, output
 characters below, and a line from each output character to each input character it looks at, wider
-and darker the more weight it puts there. A pure function of a Translation -> go.Figure.
+and darker the more weight it puts there. A pure function of a Translation -> SVG markup.
+
+An SVG and not a Plotly figure because hovering an output character highlights its lines: the
+others turn grey and the input characters show its weights. Plotly restyles nothing on hover without
+JavaScript of our own, while SVG does it with CSS (the <style> inside the markup, so the picture is
+the same wherever it is shown). Each output character is one group (<g class="col">) holding its
+lines, its letter and its weight labels; `:hover` on the group and `:has()` on the picture do the rest.
 
 Wrong output characters are red, as on the heatmap; a blank output position is drawn as '␣' and
-named "a blank" in its hover. With one output character selected (a click on it, or the page's
-picker), its lines are drawn in colour over the others in grey, and the input characters show how
-much it looks at each.
+named "a blank" in its tooltip. With one output character selected (the page's picker, or a click,
+which ui.attention_views reports), its lines stay highlighted while nothing is hovered.
+Every piece of a user's text is escaped (xml_text), so the markup can be set as HTML safely.
 """
-import itertools
+from xml.sax.saxutils import escape
 
 import numpy as np
-import plotly.graph_objects as go
 
-from core.viz.style import (
-    LINE_RGB,
-    TICK_COLOR,
-    WRONG_COLOR,
-    blank_or_char,
-    html_text,
-    shown_char,
-)
+from core.viz.style import LINE_RGB, TICK_COLOR, WRONG_COLOR
 
-# Lines are drawn in a few weight bands (one trace each, not one per line), so a 10 x 40 matrix stays
-# a handful of traces; weights under the first edge are not drawn at all.
-BAND_EDGES = (0.03, 0.08, 0.15, 0.25, 0.4, 0.6, 0.8, 1.0001)
+MIN_WEIGHT = 0.03                 # lighter weights draw no line, so the picture stays readable
 GREY_RGB = "150, 150, 150"
-HIGHLIGHT_FILL = "rgba(8, 81, 156, 0.15)"   # behind the selected output character
-OUTPUT_TRACE = "output"                      # the name of the trace a click on a character selects
+HIGHLIGHT_FILL = "rgba(8, 81, 156, 0.15)"   # behind the hovered or selected output character
+MARGIN_PX = 10
+
+# Lines in colour; while an output character is hovered (or, with none hovered, selected) the others'
+# lines turn a faint grey and its weight labels show above the input characters.
+_CSS = f"""
+.ln {{ stroke: rgb({LINE_RGB}); stroke-opacity: var(--o); stroke-linecap: round; }}
+svg.picked-one .col:not(.picked) .ln, svg:has(.col:hover) .col:not(:hover) .ln {{
+  stroke: rgb({GREY_RGB}); stroke-opacity: calc(var(--o) * 0.3); }}
+svg:has(.col:hover) .col:hover .ln {{ stroke: rgb({LINE_RGB}); stroke-opacity: var(--o); }}
+.hit {{ fill: transparent; }}
+.col {{ cursor: pointer; }}
+.col:hover .hit, svg:not(:has(.col:hover)) .col.picked .hit {{ fill: {HIGHLIGHT_FILL}; }}
+.w {{ visibility: hidden; fill: rgb({LINE_RGB}); font-weight: 600; }}
+.col:hover .w, svg:not(:has(.col:hover)) .col.picked .w {{ visibility: visible; }}
+text {{ font-family: monospace; text-anchor: middle; }}
+"""
 
 
 def lines_height(width):
-    """The figure's height for a width: flatter in a wide window, never under 220 px."""
+    """The picture's height for a width: flatter in a wide window, never under 220 px."""
     return int(min(340, max(220, 0.36 * width)))
 
 
-def attention_lines(result, selected=None, title=None, width=700):
-    """Lines view of a Translation `width` px wide; ``selected`` (an output index) highlights that
-    character's lines (the others stay, in grey)."""
-    weights = result.attention
+def xml_text(text):
+    """A user's text as SVG/HTML text content: itself, with &, < and > escaped."""
+    return escape(str(text))
+
+
+def drawn_char(char):
+    return "␣" if char == " " else char
+
+
+def named_char(char):
+    """A character named in a tooltip: 'x' in quotes, or "a blank (␣)" for a space."""
+    return "a blank (␣)" if char == " " else f"'{char}'"
+
+
+def attention_lines(result, selected=None, width=700):
+    """Lines view of a Translation, `width` px wide, as SVG markup; ``selected`` (an output index)
+    keeps that character's lines highlighted while no other is hovered."""
+    weights = np.asarray(result.attention, dtype=float)
     T, S = weights.shape
     outputs = result.prediction[:T].ljust(T)
-    x_in = np.arange(S, dtype=float)
-    x_out = np.linspace(0, S - 1, T) if T > 1 else np.array([(S - 1) / 2])
-    font = int(min(18, max(10, 0.9 * (width - 20) / (S + 1))))
-    fig = go.Figure()
-    for rows, rgb in ((range(T), LINE_RGB),) if selected is None else \
-            (([t for t in range(T) if t != selected], GREY_RGB), ([selected], LINE_RGB)):
-        _add_bands(fig, weights, rows, x_in, x_out, rgb, faint=selected is not None and rgb == GREY_RGB)
-    picked = [weights[selected, s] for s in range(S)] if selected is not None else None
-    fig.add_trace(_characters(x_in, 1, result.text, "input", font, weights=picked))
     wrong = getattr(result, "wrong", None) or [False] * T
-    fig.add_trace(_characters(x_out, 0, outputs, OUTPUT_TRACE, font, wrong=wrong, highlight=selected,
-                              sources=[_sources(weights[t], result.text) for t in range(T)]))
-    fig.update_xaxes(visible=False, range=[-1, S], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-0.25, 1.25], fixedrange=True)
-    fig.update_layout(title=html_text(title) if title else None, height=lines_height(width),
-                      margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-                      plot_bgcolor="white", clickmode="event+select", dragmode=False, hovermode="closest")
-    return fig
+    height = lines_height(width)
+    font = int(min(18, max(10, 0.9 * (width - 2 * MARGIN_PX) / (S + 1))))
+    small = max(8, int(font * 0.6))
+    cell = (width - 2 * MARGIN_PX) / S
+    x_in = MARGIN_PX + (np.arange(S) + 0.5) * cell
+    x_out = np.linspace(x_in[0], x_in[-1], T) if T > 1 else np.array([width / 2])
+    y_in, y_weight = MARGIN_PX + font, MARGIN_PX + font + small + 4   # baselines: input row, its weights
+    y_out = height - MARGIN_PX
+    top, bottom = y_weight + 4, y_out - font - 4                         # where lines start and end
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lines{" picked-one" if selected is not None else ""}"'
+             f' width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img"'
+             f' aria-label="attention as lines">', f"<style>{_CSS}</style>"]
+    for s, char in enumerate(result.text):
+        parts.append(f'<text class="in" x="{x_in[s]:.1f}" y="{y_in}" font-size="{font}" fill="{TICK_COLOR}">'
+                     f"{xml_text(drawn_char(char))}<title>{xml_text(f'input {s + 1}: {named_char(char)}')}</title></text>")
+    for t in range(T):
+        parts.append(_column(t, outputs[t], weights[t], result.text, bool(wrong[t]) if t < len(wrong) else False,
+                             t == selected, x_out[t], x_in, (top, bottom, y_out, y_weight), font, small))
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-def _add_bands(fig, weights, rows, x_in, x_out, rgb, faint=False):
-    for low, high in itertools.pairwise(BAND_EDGES):
-        xs, ys = [], []
-        for t in rows:
-            for s in np.flatnonzero((weights[t] >= low) & (weights[t] < high)):
-                xs += [x_out[t], x_in[s], None]
-                ys += [0.08, 0.92, None]   # stop short of the characters, so they stay readable
-        if xs:
-            middle = (low + min(high, 1.0)) / 2
-            opacity = (0.1 + 0.25 * middle) if faint else (0.2 + 0.8 * middle)
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                line={"width": 1 + 7 * middle, "color": f"rgba({rgb}, {opacity:.2f})"}))
+def _column(t, char, row, text, wrong, picked, x, x_in, ys, font, small):
+    """One output character's group: a tooltip, its lines, its weight labels, its letter."""
+    top, bottom, y_out, y_weight = ys
+    looked_at = [s for s in np.argsort(row)[::-1][:3] if row[s] >= MIN_WEIGHT]
+    tooltip = f"output {t + 1}: {named_char(char)}" + (" (wrong)" if wrong else "")
+    if looked_at:
+        tooltip += ", looks at " + ", ".join(f"{named_char(text[s])} {row[s]:.2f}" for s in looked_at)
+    parts = [f'<g class="col{" picked" if picked else ""}" data-t="{t}"><title>{xml_text(tooltip)}</title>']
+    for s in np.flatnonzero(row >= MIN_WEIGHT):
+        w = float(min(row[s], 1.0))
+        parts.append(f'<line class="ln" x1="{x:.1f}" y1="{bottom:.1f}" x2="{x_in[s]:.1f}" y2="{top:.1f}"'
+                     f' stroke-width="{1 + 7 * w:.2f}" style="--o: {0.2 + 0.8 * w:.2f}"/>')
+        parts.append(f'<text class="w" x="{x_in[s]:.1f}" y="{y_weight}" font-size="{small}">'
+                     f'{f"{w:.2f}".lstrip("0")}</text>')   # ".92": fits under one character
+    size = font * 1.6
+    parts.append(f'<rect class="hit" x="{x - size / 2:.1f}" y="{y_out - font * 1.2:.1f}" width="{size:.1f}"'
+                 f' height="{size:.1f}" rx="3"/>')
+    parts.append(f'<text class="out{" wrong" if wrong else ""}" x="{x:.1f}" y="{y_out}" font-size="{font}"'
+                 f' fill="{WRONG_COLOR if wrong else TICK_COLOR}">{xml_text(drawn_char(char))}</text></g>')
+    return "".join(parts)
 
-
-def _sources(row, text, count=3):
-    """Where one output character looks most: "'N' 0.92, 'o' 0.05" (its few heaviest weights)."""
-    top = [s for s in np.argsort(row)[::-1][:count] if row[s] >= BAND_EDGES[0]]
-    return ", ".join(f"{blank_or_char(text[s])} {row[s]:.2f}" for s in top)
-
-
-def _characters(xs, y, chars, role, font, weights=None, wrong=None, highlight=None, sources=None):
-    """The characters of one row as text over (invisible) markers, which a click selects; hover names
-    the position, a blank as a blank, and the weight or where the character looks."""
-    hover = []
-    for i, c in enumerate(chars):
-        text = f"{role} {i + 1}: {blank_or_char(c)}"
-        if wrong and wrong[i]:
-            text += " (wrong)"
-        if weights is not None:
-            text += f", weight {weights[i]:.2f}"
-        if sources is not None:
-            text += f"<br>looks at {sources[i]}<br>click to highlight its lines"
-        hover.append(text)
-    colors = [WRONG_COLOR if wrong and wrong[i] else TICK_COLOR for i in range(len(chars))]
-    marker = ["rgba(0,0,0,0)"] * len(chars)
-    if highlight is not None:
-        marker[highlight] = HIGHLIGHT_FILL
-    return go.Scatter(x=list(xs), y=[y] * len(chars), mode="markers+text", text=[shown_char(c) for c in chars],
-                      textfont={"size": font, "color": colors, "family": "monospace"},
-                      marker={"size": int(font * 1.6), "symbol": "square", "color": marker},
-                      selected={"marker": {"opacity": 1}}, unselected={"marker": {"opacity": 1}},
-                      customdata=list(range(len(chars))), hovertext=hover, hoverinfo="text",
-                      showlegend=False, name=role)

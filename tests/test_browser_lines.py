@@ -1,0 +1,62 @@
+"""The lines view in Chromium (issue 20, item 5): hovering an output character highlights its lines and
+greys the others, with no click and no rerun; a click picks it in the picker above. Uses test_browser's
+server (the tiny run, as "demo")."""
+import os
+
+from tests.browser_lookup import chromium_for_tests
+from tests.test_browser import CHROMIUM_ARGS, OUT, server  # noqa: F401  (pytest fixture)
+
+LINK = "/attention?run=demo&text=Aug%2019%2C%202003"
+LINE_RGB = "rgb(8, 81, 156)"
+
+# The lines view's <svg> (it sits in the component's open shadow root, which querySelector does not
+# enter), the width it was drawn for, and the stroke colour of every line by output character.
+SVG = """(() => { const host = [...document.querySelectorAll('*')].find(
+    e => e.shadowRoot && e.shadowRoot.querySelector('svg.lines'));
+    return host ? host.shadowRoot.querySelector('svg.lines') : null; })()"""
+DRAWN_WIDTH = f"() => {{ const svg = {SVG}; return svg && svg.getAttribute('width'); }}"
+STROKES = f"""() => {{ const out = {{}};
+    {SVG}.querySelectorAll('g.col').forEach(g => {{
+        out[g.dataset.t] = [...g.querySelectorAll('line')].map(l => getComputedStyle(l).stroke); }});
+    return out; }}"""
+
+
+def test_hover_highlights_one_characters_lines_and_a_click_picks_it(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+    os.makedirs(OUT, exist_ok=True)
+    with sync_playwright() as p:
+        chromium = chromium_for_tests(lambda: p.chromium.executable_path)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 900, "height": 1400})
+            page.goto(server + LINK)
+            lines = page.locator("svg.lines")          # Playwright's locators enter open shadow roots
+            lines.wait_for(timeout=90000)
+            # drawn for the width the browser measured (not the 700 px default): no redraw under the mouse
+            page.wait_for_function(f"() => {{ const w = ({DRAWN_WIDTH})(); return w && w !== '700'; }}",
+                                   timeout=90000)
+            before = page.evaluate(STROKES)
+            assert all(c == LINE_RGB for colours in before.values() for c in colours), before   # all in colour
+
+            page.locator("svg.lines g.col").nth(2).locator("text.out").hover()
+            page.wait_for_function(f"() => ({STROKES})()['0'].every(c => c !== {LINE_RGB!r})", timeout=10000)
+            hovered = page.evaluate(STROKES)
+            page.screenshot(path=os.path.join(OUT, "lines-hover.png"), full_page=True)
+            assert hovered["2"] and all(c == LINE_RGB for c in hovered["2"]), hovered   # its lines in colour
+            others = [c for t, colours in hovered.items() if t != "2" for c in colours]
+            assert others and all(c != LINE_RGB for c in others), hovered               # the rest grey
+            assert page.locator("svg.lines g.col").nth(2).locator("text.w").first.is_visible()  # its weights
+
+            page.locator("svg.lines g.col").nth(2).locator("text.out").click()
+            picked = page.locator("[data-testid='stButtonGroup'] button[aria-checked='true'], "
+                                  "[data-testid='stButtonGroup'] button[kind*='Active']")
+            page.wait_for_function("() => [...document.querySelectorAll(\"[data-testid='stButtonGroup'] button\")]"
+                                   ".some(b => b.innerText.trim().startsWith('3:') && "
+                                   "(b.getAttribute('aria-checked') === 'true' || (b.getAttribute('kind') || '')"
+                                   ".includes('Active')))", timeout=30000)
+            assert picked.count() == 1
+            page.mouse.move(5, 5)                                      # hover nothing: the pick stays
+            page.wait_for_function(f"() => ({STROKES})()['0'].every(c => c !== {LINE_RGB!r}) && "
+                                   f"({STROKES})()['2'].every(c => c === {LINE_RGB!r})", timeout=30000)
+        finally:
+            browser.close()
