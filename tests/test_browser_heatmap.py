@@ -88,3 +88,36 @@ def test_a_full_length_date_fills_the_page_readably_at_900_and_1400(server):  # 
     check_readable(wide, min_cell=24)
     assert wide["grid"]["right"] - wide["grid"]["left"] >= 0.75 * wide["content"]   # was 467 of 940 px
     assert narrow["figure"] >= 0.95 * narrow["content"] and narrow["height"] >= narrow["T"] * 13
+
+
+# Home's small map of the demo (ui/landing.py): its row labels' font and cell width, once drawn for the
+# width its column measured (layout.meta.drawn_for is not the 700 px default), else null.
+HOME_MAP = """() => {
+    const plot = document.querySelector("[data-testid='stPlotlyChart'] .js-plotly-plot");   // the page's only one
+    if (!plot || !plot._fullLayout || !plot.layout.meta || plot.layout.meta.drawn_for === 700) return null;
+    const xa = plot._fullLayout.xaxis;
+    const label = plot.querySelector(".subplot.xy .yaxislayer-above .ytick text");
+    return {font: parseFloat(getComputedStyle(label).fontSize), cell: xa._length / xa.tickvals.length,
+            drawn_for: plot.layout.meta.drawn_for}; }"""
+
+
+def test_homes_demo_map_is_readable_at_900_and_1400(server):  # noqa: F811
+    """At 900 px the steps and the map stack (ui/layout.py's narrow-window CSS): side by side, the map's
+    column was 210 px, with 7 px labels and cells (this test failed so); at 1400 px, 10 px labels and 13.5
+    px cells. Now the map has the wider of two columns at 1400 px: 15-16 px labels, 19-20 px cells."""
+    from playwright.sync_api import sync_playwright
+    seen = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_for_tests(lambda: p.chromium.executable_path),
+                                    args=CHROMIUM_ARGS, headless=True)
+        for width in (900, 1400):
+            page = browser.new_page(viewport={"width": width, "height": 1200})
+            page.goto(server)
+            page.wait_for_function(f"() => ({HOME_MAP})() !== null", timeout=90000)
+            seen[width] = page.evaluate(HOME_MAP)
+            page.screenshot(path=os.path.join(OUT, f"home-{width}.png"))
+            page.close()
+        browser.close()
+    print(seen)
+    for width, m in seen.items():
+        assert m["font"] >= 10 and m["cell"] >= 14, (width, m)

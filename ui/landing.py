@@ -73,7 +73,8 @@ def landing():
         lead += (" **A trained model is ready to explore:** the demo run"
                  + (f" ({best} test accuracy)" if best else "") + " ships with the app.")
     st.markdown(lead)
-    steps, picture = st.columns([5, 4], gap="large")
+    # side by side in a wide window, one under the other below 1100 px (ui/layout.py's narrow-window CSS)
+    steps, picture = st.container(key="home-landing").columns([2, 3], gap="large")
     with steps:
         st.markdown("**Start here**")
         for n, (label, icon, page, text) in enumerate(STEPS):

@@ -80,9 +80,13 @@ def _fitted(key, draw, default):
 # Streamlit keeps 5rem of white on each side of the page's content down to small screens: in a 900 px
 # window beside the 300 px sidebar that is 160 of 600 px, and a full-length date's heatmap had 10 px
 # cells with row labels on top of each other. Below 1100 px the sides keep 1.5rem.
+# Home's first steps and the demo's map stack there too: side by side, the map's column was 213 px and
+# its labels 7 px high.
 _NARROW_WINDOW_CSS = """<style>
 @media (max-width: 1100px) {
   [data-testid="stMainBlockContainer"] { padding-left: 1.5rem; padding-right: 1.5rem; }
+  .st-key-home-landing [data-testid="stHorizontalBlock"] { flex-direction: column; }
+  .st-key-home-landing [data-testid="stColumn"] { width: 100% !important; flex: 1 1 auto !important; }
 }
 </style>"""
 
