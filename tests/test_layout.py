@@ -59,7 +59,7 @@ def test_the_shipped_demo_run_loads_and_converts_dates():
     demo = os.path.join(PROJECT_ROOT, "artifacts", "demo")
     for epoch in rundir.epochs(demo):
         model, vocab, config, _ = rundir.load_model(demo, epoch)
-    # in the forms it learnt: a demo trained before the generator grew (issue 21) knows the older ones
+    # in the forms it learnt: all of the generator's (a demo trained before issue 21 knew the older ones)
     examples = dates.generate(300, seed=20261127, formats=dates.trained_formats(vocab.chars, vocab.input_width))
     results = [translation.translate(model, vocab, config, e.question) for e in examples]
     assert sum(r.prediction == e.answer for r, e in zip(results, examples)) >= 297
