@@ -20,16 +20,16 @@ listing = ui.checkpoint_listing(run["path"])
 labels = {c.name: c.label or c.name for c in listing}
 names = list(labels)                                   # training order
 
-# Selections belong to one run: when the run changes, they start again from that run's defaults.
-# Set, not dropped: a dropped key left the browser's widget holding the old run's choices (issue 18's audit).
+# Selections belong to one run: the checkpoint widgets are keyed by the run, so a run switch draws new
+# widgets that start from their own defaults. A default, not a value set through session state: a value
+# set by the server was lost when the width report reran the views' fragment before the browser had drawn
+# the widget (Compare opened with no checkpoints, 3 of 8 loads), while a default travels with the widget.
+RUN_KEY = ui.run_widget_key(run["path"])
+EPOCHS_KEY, STEP_KEY = f"compare.epochs.{RUN_KEY}", f"compare.step.{RUN_KEY}"
+DEFAULT_EPOCHS = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
 if st.session_state.get("compare.shown_run") != run["path"]:
-    st.session_state["compare.epochs"] = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)
-    st.session_state["compare.step"] = names[-1]
     st.session_state["compare.runs.reset"] = True
     st.session_state["compare.shown_run"] = run["path"]
-st.session_state["compare.epochs"] = [n for n in st.session_state["compare.epochs"] if n in names]
-if st.session_state["compare.step"] not in names:
-    st.session_state["compare.step"] = names[-1]
 
 ui.start_text("compare.text", ui.task_of(run))   # one of the run's own questions for an addition run
 text = st.text_input("Input", key="compare.text", max_chars=100)
@@ -47,14 +47,14 @@ def translate_every_checkpoint():
 
 
 def checkpoints_side_by_side(results, width):
-    chosen = st.multiselect("Checkpoints", names, key="compare.epochs", format_func=labels.get)
+    chosen = st.multiselect("Checkpoints", names, default=DEFAULT_EPOCHS, key=EPOCHS_KEY, format_func=labels.get)
     chosen = sorted(chosen, key=names.index)            # training order, whatever the click order
     ui.side_by_side([results[n] for n in chosen], [labels[n] for n in chosen], [f"compare.side.{n}" for n in chosen],
                     width)
 
 
 def step_through(results, width):
-    step = st.select_slider("Checkpoint", names, key="compare.step", format_func=labels.get) \
+    step = st.select_slider("Checkpoint", names, value=names[-1], key=STEP_KEY, format_func=labels.get) \
         if len(names) > 1 else names[0]
     ui.heatmap_chart(results[step], "compare.stepper", title=f"{labels[step]}: {ui.mark(results[step])}", width=width,
                      file_name=ui.file_stem(ui.run_name(run), step))

@@ -16,6 +16,12 @@ def figures(at):
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
+def checkpoints_box(at):
+    """The side-by-side view's multiselect (its key names the run: pages/compare.py)."""
+    [box] = [m for m in at.multiselect if m.label == "Checkpoints"]
+    return box
+
+
 def decoded(z):
     """Plotly >= 6 sends numpy arrays as base64 typed arrays; lists come back as they are."""
     if isinstance(z, dict):
@@ -27,9 +33,9 @@ def test_checkpoints_side_by_side_in_training_order(tiny_run):
     at = open_page("compare")
     listing = rundir.list_checkpoints(tiny_run)
     names = [c.name for c in listing]
-    chosen = at.multiselect(key="compare.epochs").value
+    chosen = checkpoints_box(at).value
     assert chosen == [names[0], names[len(names) // 2], names[-1]]
-    at.multiselect(key="compare.epochs").set_value([names[-1], names[0]]).run()   # clicked in reverse order
+    checkpoints_box(at).set_value([names[-1], names[0]]).run()   # clicked in reverse order
     labels = {c.label for c in listing}
     shown = [c.value for c in at.caption if c.value in labels]          # each heatmap's label, left to right
     assert shown == [listing[0].label, listing[-1].label]
@@ -130,11 +136,11 @@ def test_changing_the_run_resets_its_selections(tiny_run, artifacts):
     try:
         os.remove(os.path.join(other, "checkpoints", "epoch_002.npz"))
         at = open_page("compare")
-        at.multiselect(key="compare.epochs").set_value(["epoch_002"]).run()
+        checkpoints_box(at).set_value(["epoch_002"]).run()
         at.selectbox(key="compare.run").set_value(other).run()
         assert not at.exception
         names = [c.name for c in rundir.list_checkpoints(other)]
-        assert at.multiselect(key="compare.epochs").value == [names[0], names[len(names) // 2], names[-1]]
+        assert checkpoints_box(at).value == [names[0], names[len(names) // 2], names[-1]]
         assert at.multiselect(key="compare.runs").value == [other]
     finally:
         shutil.rmtree(other)

@@ -19,7 +19,7 @@ from ui.live import live_attention
 from ui.models import checkpoint_mtime, load, translate, translate_many, vocab
 from ui.paths import ARTIFACTS, DEMO_RUN, RUNS_ROOT, data_dirs
 from ui.pickers import (EXAMPLES, best_accuracy_text, data_file_picker, example_buttons, keep_choice,
-                        run_and_checkpoint_picker, run_label, run_name, run_picker)
+                        run_and_checkpoint_picker, run_label, run_name, run_picker, run_widget_key)
 from ui.plain import escape_markdown, plain_error, plain_text, plain_warning
 from ui.run_tables import RUNS_COLUMN_HELP, runs_column_config, settings_table
 from ui.routing import mark_routed, open_from_link, require_router, resume_deep_link, sync_link

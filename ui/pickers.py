@@ -1,4 +1,7 @@
 """Pickers: a run, one of its checkpoints, a data file of the server, an example input."""
+import hashlib
+import os
+
 import streamlit as st
 
 from core.data import server_files, tasks
@@ -65,6 +68,13 @@ def checkpoint_picker(run_dir, key, label="Checkpoint"):
     return st.select_slider(label, options=names, format_func=labels.get, key=key,
                             help="Every checkpoint of the run in training order: inside training (by "
                                  "iteration) and at each epoch's end, with its test accuracy.")
+
+
+def run_widget_key(run_dir):
+    """A short id of a run for widget keys ("compare.epochs.<id>"): keyed so, another run's widget is a new
+    widget, which starts from its `default` (a value the browser draws with the widget, unlike one set
+    through session state)."""
+    return hashlib.sha1(os.path.normpath(run_dir).encode("utf-8")).hexdigest()[:12]
 
 
 def run_and_checkpoint_picker(prefix):
