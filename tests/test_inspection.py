@@ -283,12 +283,16 @@ def test_embeddings_view_has_fixed_axes_across_checkpoints(tiny_run):
     at = inside("2/10/93", "Embeddings")
     names = [c.name for c in rundir.list_checkpoints(tiny_run)]
     last = specs(at)[-1]
-    at.select_slider(key="inspect.embedding_step").set_value(names[0]).run()
+    slider = at.select_slider(key=f"inspect.embedding_step.{names[-1]}")   # keyed by the page's checkpoint
+    assert slider.value == names[-1]
+    slider.set_value(names[0]).run()
     first = specs(at)[-1]
     assert first["layout"]["xaxis"]["range"] == last["layout"]["xaxis"]["range"]
     labels = [t for trace in last["data"] for t in trace["text"]]
     assert {"0", "9"} <= set(labels) and ({"N", "n"} & set(labels))
     assert {trace["name"] for trace in last["data"]} >= {"digits", "letters"}
+    at.select_slider(key="attention.epoch").set_value(names[1]).run()     # another checkpoint on the page
+    assert at.select_slider(key=f"inspect.embedding_step.{names[1]}").value == names[1]   # starts there
 
 
 def test_compare_shows_agreement_per_checkpoint(tiny_run):

@@ -49,7 +49,7 @@ def look_inside(run, checkpoint, text):
         elif view == "Attention vs gradients":
             against_gradients(run, checkpoint, model, vocab, config, text)
         elif view == "Embeddings":
-            embeddings(run)
+            embeddings(run, checkpoint)
     except UserError as e:
         plain_error(e)
 
@@ -243,7 +243,9 @@ def agreement_per_checkpoint(run):
                f"of {escape_markdown(described)} and every output step, per checkpoint.")
 
 
-def embeddings(run):
+def embeddings(run, checkpoint):
+    """The character embeddings at every checkpoint, on shared axes; the slider starts at the page's
+    checkpoint (keyed by it: another checkpoint picked on the page starts the slider there again)."""
     listing = checkpoint_listing(run["path"])
     names = [c.name for c in listing]
     labels = {c.name: c.label or c.name for c in listing}
@@ -254,7 +256,8 @@ def embeddings(run):
         chars = vocab.chars
     points = inspection.embedding_map(matrices)
     extent = 1.1 * max(float(np.abs(p).max()) for p in points)
-    picked = st.select_slider("Checkpoint", names, value=names[-1], key="inspect.embedding_step",
+    start = checkpoint if checkpoint in names else names[-1]
+    picked = st.select_slider("Checkpoint", names, value=start, key=f"inspect.embedding_step.{start}",
                               format_func=labels.get) if len(names) > 1 else names[0]
     st.plotly_chart(figures.embedding_figure(points[names.index(picked)], chars, extent, title=labels[picked]),
                     key="inspect.embeddings")
