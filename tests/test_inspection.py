@@ -12,6 +12,7 @@ from core.decoding import inspection, translation
 from core.model.attention_seq2seq import AttentionSeq2seq
 from core.model.registry import build_model
 from core.rundir import checkpoints, npz
+from core.viz.style import WRONG_COLOR
 from tests.gradcheck import assert_close, numerical_gradient
 from tests.test_app import APP, heatmaps
 
@@ -241,7 +242,20 @@ def test_candidates_view_is_cores_top_five(tiny_run):
     at = inside("2/10/93", "Candidates")
     strip = specs(at)[-1]
     np.testing.assert_allclose(np.array(strip["data"][0]["z"]), [[s[r][1] for s in tops] for r in range(5)], atol=1e-6)
-    assert strip["layout"]["xaxis"]["ticktext"] == list(look.result.prediction)   # repeated characters kept apart
+    right = [c for c, bad in zip(look.result.prediction, look.result.wrong or [False] * 10) if not bad]
+    assert [t for t in strip["layout"]["xaxis"]["ticktext"] if "<span" not in t] == right   # repeats kept apart
+
+
+def test_candidates_and_gradients_mark_the_wrong_characters_in_red_as_the_heatmap_does(tiny_run):
+    model, vocab, config, _ = rundir.load_model(tiny_run)
+    wrong_date = first_wrong_date(model, vocab, config)
+    wrong = inspection.free_running(model, vocab, config, wrong_date).result.wrong
+    assert any(wrong)
+    red = lambda labels: [WRONG_COLOR in label for label in labels]
+    strip = specs(inside(wrong_date, "Candidates"))[-1]
+    assert red(strip["layout"]["xaxis"]["ticktext"]) == wrong
+    pair = specs(inside(wrong_date, "Attention vs gradients"))[-1]
+    assert red(pair["layout"]["yaxis"]["ticktext"]) == wrong                     # the attention side's rows
 
 
 def test_move_the_attention_view_decodes_again_and_resets(tiny_run):

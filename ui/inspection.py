@@ -12,6 +12,7 @@ import numpy as np
 import streamlit as st
 
 from core.decoding import inspection
+from core.decoding.translation import Translation
 from core.errors import UserError
 from core.rundir import checkpoints
 from core.viz import attention_heatmap
@@ -91,7 +92,7 @@ def teacher_forcing(model, vocab, config, text, task):
 def candidates(model, vocab, config, text):
     look = inspection.free_running(model, vocab, config, text)
     tops = inspection.candidates(look.probabilities, vocab, k=5)
-    st.plotly_chart(figures.candidates_figure(look.result.prediction, tops,
+    st.plotly_chart(figures.candidates_figure(look.result.prediction, tops, wrong=look.result.wrong,
                                               title="the five likeliest characters at each output step"),
                     key="inspect.candidates")
     hesitant = min(range(len(tops)), key=lambda t: tops[t][0][1])
@@ -156,7 +157,9 @@ def against_gradients(run, checkpoint, model, vocab, config, text):
     method = st.radio("Saliency", ["gradient x input", "integrated gradients (20 steps)"], horizontal=True,
                       key="inspect.saliency")
     found = inspection.attribution(model, vocab, config, text, integrated=method.startswith("integrated"))
-    st.plotly_chart(figures.saliency_figure(found), key="inspect.saliency_pair")
+    right = inspection.right_answer(found.text, task_of(run))
+    wrong = Translation(found.text, found.prediction, found.attention, right).wrong   # as the heatmap marks them
+    st.plotly_chart(figures.saliency_figure(found, wrong=wrong), key="inspect.saliency_pair")
     rho = found.correlation[np.isfinite(found.correlation)]
     st.metric("Mean ρ over the steps", f"{rho.mean():.3f}" if len(rho) else "-", border=True, width=220)
     source, described = agreement_data(run)

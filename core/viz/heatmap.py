@@ -18,6 +18,7 @@ from core.viz.style import (
     WRONG_COLOR,
     blank_or_char,
     html_text,
+    marked_char,
     shown_char,
 )
 
@@ -127,7 +128,7 @@ def attention_heatmap(result, title=None, spans=None, compact=False, width=700):
                      title={"text": "input (reading order)", "font": {"size": 12}} if g.axis_titles else None,
                      range=[-0.5, S - 0.5], domain=[0, min(1.0, map_end)], constrain="domain")
     fig.update_yaxes(tickmode="array", tickvals=list(range(T)), tickfont=tick_font,
-                     ticktext=[_row_label(c, bad) for c, bad in zip(outputs, wrong)],
+                     ticktext=[marked_char(c, bad) for c, bad in zip(outputs, wrong)],
                      title={"text": "output", "font": {"size": 12}} if g.axis_titles else None,
                      range=[T - 0.5, -0.5], showgrid=False, zeroline=False, ticks="", ticklabelstandoff=4,
                      scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top")
@@ -182,7 +183,3 @@ def _strip_hover(t, out, p, bad, right):
     text = f"output {t + 1} {blank_or_char(out)}: confidence {p:.3f}"
     return text + (f"<br>wrong: the right character is {blank_or_char(right)}" if bad else "")
 
-
-def _row_label(char, bad):
-    shown = shown_char(char)
-    return f"<span style='color:{WRONG_COLOR}'><b>{shown}</b></span>" if bad else shown

@@ -9,14 +9,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.viz.style import HEATMAP_SCALE, RUN_COLORS, TICK_COLOR, html_text, shown_char
+from core.viz.style import HEATMAP_SCALE, RUN_COLORS, TICK_COLOR, html_text, marked_char, shown_char
 
 _MONO = {"color": TICK_COLOR, "family": "monospace"}
 
 
-def candidates_figure(prediction, tops, title=None):
-    """The k likeliest characters at each output step: columns are the output characters, rows the
-    ranks (1 on top), each cell the candidate and its probability. tops: per step [(char, p)]."""
+def candidates_figure(prediction, tops, title=None, wrong=None):
+    """The k likeliest characters at each output step: columns are the output characters (wrong ones in
+    red, as on the heatmap), rows the ranks (1 on top), each cell the candidate and its probability.
+    tops: per step [(char, p)]; wrong: per output character, or None when the answer is unknown."""
     T, k = len(tops), len(tops[0])
     z = [[tops[t][r][1] for t in range(T)] for r in range(k)]
     text = [[f"{shown_char(tops[t][r][0])}<br>{_percent(tops[t][r][1])}" for t in range(T)] for r in range(k)]
@@ -26,7 +27,8 @@ def candidates_figure(prediction, tops, title=None):
         z=z, x=list(range(T)), y=list(range(k)), zmin=0.0, zmax=1.0, colorscale=HEATMAP_SCALE, showscale=False,
         text=text, texttemplate="%{text}", textfont={"size": 12}, customdata=hover,
         hovertemplate="%{customdata}<extra></extra>", xgap=2, ygap=2))
-    fig.update_xaxes(tickmode="array", tickvals=list(range(T)), ticktext=[shown_char(c) for c in prediction],
+    fig.update_xaxes(tickmode="array", tickvals=list(range(T)),
+                     ticktext=[marked_char(c, bool(wrong and wrong[t])) for t, c in enumerate(prediction[:T])],
                      side="top", tickfont={**_MONO, "size": 15}, showgrid=False, zeroline=False)
     fig.update_yaxes(tickmode="array", tickvals=list(range(k)), ticktext=[f"#{r + 1}" for r in range(k)],
                      range=[k - 0.5, -0.5], showgrid=False, zeroline=False, tickfont={"size": 12})
@@ -41,9 +43,9 @@ def _percent(p):
     return "&lt;0.1%" if p < 0.001 else f"{p:.1%}"
 
 
-def saliency_figure(attribution):
-    """Attention (left) beside saliency (right) for every output character (rows) and input character
-    (columns, reading order). Saliency is shown as |value| scaled to its row's largest, so each row
+def saliency_figure(attribution, wrong=None):
+    """Attention (left) beside saliency (right) for every output character (rows; wrong ones in red)
+    and input character (columns, reading order). Saliency is shown as |value| scaled to its row's largest, so each row
     compares with its attention row; hover gives the signed value. Right of the saliency: Spearman's
     rank correlation of the two rows."""
     a, s = attribution.attention, attribution.saliency
@@ -51,6 +53,7 @@ def saliency_figure(attribution):
     inputs, outputs = list(attribution.text), list(attribution.prediction[:T])
     peak = np.abs(s).max(axis=1, keepdims=True)
     scaled = np.abs(s) / np.where(peak > 0, peak, 1)
+    rows = [marked_char(c, bool(wrong and wrong[t])) for t, c in enumerate(outputs)]
     fig = make_subplots(1, 2, horizontal_spacing=0.08,
                         subplot_titles=("attention", f"|{html_text(attribution.method)}|"))   # short: 900 px windows
     for col, z, what in ((1, a, "attention"), (2, scaled, attribution.method)):
@@ -64,7 +67,7 @@ def saliency_figure(attribution):
                          tickangle=0, tickfont={**_MONO, "size": 12}, showgrid=False, zeroline=False, row=1, col=col)
         fig.update_yaxes(tickmode="array", tickvals=list(range(T)), range=[T - 0.5, -0.5], showgrid=False,
                          zeroline=False, tickfont={**_MONO, "size": 14}, row=1, col=col,
-                         ticktext=[shown_char(c) for c in outputs] if col == 1 else
+                         ticktext=rows if col == 1 else
                          [f"ρ {r:+.2f}" if np.isfinite(r) else "ρ -" for r in attribution.correlation])
     fig.update_yaxes(side="right", row=1, col=2)
     fig.update_layout(height=90 + 26 * T, margin={"l": 40, "r": 60, "t": 50, "b": 40}, plot_bgcolor="white")

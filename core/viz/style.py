@@ -24,3 +24,9 @@ def blank_or_char(char):
     """A character named in a hover: 'x' in quotes, or "a blank" for a space (answers are padded with
     blanks, which a quoted space does not show)."""
     return "a blank (␣)" if char == " " else f"'{html_text(char)}'"
+
+
+def marked_char(char, wrong=False):
+    """An output character as an axis label: shown_char, in bold red where it is wrong."""
+    shown = shown_char(char)
+    return f"<span style='color:{WRONG_COLOR}'><b>{shown}</b></span>" if wrong else shown
