@@ -103,7 +103,8 @@ else:
     inside = st.expander("Look inside this decision", key="attention.inspect", on_change="rerun")
     with inside:
         if inside.open:
-            look_inside(run, checkpoint, text)
+            # the map's width, less the expander's padding (1rem a side)
+            look_inside(run, checkpoint, text, width=ui.last_width("attention.heatmap.width") - 32)
 
 # ----- variants --------------------------------------------------------------------------------
 def open_variant(table_key):

@@ -14,7 +14,7 @@ from ui.addition_demo import addition_demo
 from ui.attention_views import file_stem, heatmap_chart, lines_view, side_by_side
 from ui.curve_controls import curve_controls
 from ui.formatting import format_duration, format_time, mark
-from ui.layout import container_width, fitted, page_style
+from ui.layout import container_width, fitted, last_width, page_style
 from ui.live import live_attention
 from ui.models import checkpoint_mtime, load, translate, translate_many, vocab
 from ui.paths import ARTIFACTS, DEMO_RUN, RUNS_ROOT, data_dirs

@@ -33,8 +33,9 @@ AGREEMENT_SAMPLE, AGREEMENT_CHUNK = 100, 20
 _AGREEMENT = SharedCache(max_entries=256)   # (run, checkpoint, mtime, data) -> (mean rho, pairs, examples)
 
 
-def look_inside(run, checkpoint, text):
-    """The five views for one input at one checkpoint (the Attention page's expander)."""
+def look_inside(run, checkpoint, text, width=700):
+    """The five views for one input at one checkpoint (the Attention page's expander, `width` px wide:
+    its heatmaps are drawn for it, cells square and the confidence strip beside the map)."""
     model, vocab, config, _ = load(run["path"], checkpoint)
     if not inspection.supports(model):
         st.info("This run's model has no attention to look inside.")
@@ -42,11 +43,11 @@ def look_inside(run, checkpoint, text):
     view = st.segmented_control("View", VIEWS, default=VIEWS[0], key="inspect.view")
     try:
         if view == "Teacher forcing":
-            teacher_forcing(model, vocab, config, text, task_of(run))
+            teacher_forcing(model, vocab, config, text, task_of(run), width)
         elif view == "Candidates":
             candidates(model, vocab, config, text)
         elif view == "Move the attention":
-            move_the_attention(model, vocab, config, text)
+            move_the_attention(model, vocab, config, text, width)
         elif view == "Attention vs gradients":
             against_gradients(run, checkpoint, model, vocab, config, text)
         elif view == "Embeddings":
@@ -55,7 +56,7 @@ def look_inside(run, checkpoint, text):
         plain_error(e)
 
 
-def teacher_forcing(model, vocab, config, text, task):
+def teacher_forcing(model, vocab, config, text, task, width):
     st.caption("In training the decoder is fed the right answer, one character behind (teacher forcing); "
                "when it writes on its own it is fed its own last character. From the step where they part on, "
                "the free-running decoder builds on its own earlier characters; a mistake both make is not "
@@ -68,14 +69,16 @@ def teacher_forcing(model, vocab, config, text, task):
                 "), so the decoder cannot be fed it.")
         return
     if not st.toggle("Feed the decoder the right answer (teacher forcing)", value=True, key="inspect.forcing"):
-        st.plotly_chart(attention_heatmap(free.result, title="free-running"), key="inspect.free_only")
+        st.plotly_chart(attention_heatmap(free.result, title="free-running", width=width), key="inspect.free_only",
+                        width="content")
         return
     forced = inspection.teacher_forced(model, vocab, config, text, answer)
     st.text(f"Decoder input, step by step: {forced.fed}")
     part = inspection.first_difference(free.result.prediction, forced.result.prediction)
     if part is None and np.allclose(free.result.attention, forced.result.attention, atol=1e-6):
         st.success("Fed the right answer, the decoder writes the same characters and looks at the same places.")
-        st.plotly_chart(attention_heatmap(forced.result, title="teacher-forced"), key="inspect.forced_only")
+        st.plotly_chart(attention_heatmap(forced.result, title="teacher-forced", width=width),
+                        key="inspect.forced_only", width="content")
         return
     if part is None:
         st.info("Both write the same characters; the attention differs where the fed characters differ.")
@@ -84,9 +87,11 @@ def teacher_forcing(model, vocab, config, text, task):
                    f"'{escape_markdown(free.result.prediction[part])}', fed the right answer "
                    f"'{escape_markdown(forced.result.prediction[part])}'.")
     left, right = st.columns(2)
-    left.plotly_chart(attention_heatmap(free.result, title="on its own", compact=True), key="inspect.free")
-    right.plotly_chart(attention_heatmap(forced.result, title="fed the right answer", compact=True),
-                       key="inspect.forced")
+    half = (width - 16) // 2   # st.columns' small gap
+    left.plotly_chart(attention_heatmap(free.result, title="on its own", compact=True, width=half), key="inspect.free",
+                      width="content")
+    right.plotly_chart(attention_heatmap(forced.result, title="fed the right answer", compact=True, width=half),
+                       key="inspect.forced", width="content")
 
 
 def candidates(model, vocab, config, text):
@@ -116,7 +121,7 @@ def _reset(step_key, span_key):
     st.session_state.pop(span_key, None)
 
 
-def move_the_attention(model, vocab, config, text):
+def move_the_attention(model, vocab, config, text, width):
     text = text.strip()
     suffix = f"{vocab.input_width}.{text}"   # fresh widgets for each input: positions depend on it
     step_key, span_key, chart_key = (f"inspect.{name}.{suffix}" for name in ("step", "span", "chart"))
@@ -144,9 +149,9 @@ def move_the_attention(model, vocab, config, text):
     title = "click a cell to move its attention" if step is None else \
         f"step {step + 1} forced onto input {span[0] + 1}" + (f"-{span[1] + 1}" if span[1] > span[0] else "")
     spans = None if step is None else [(span[0], span[1] + 1) if t == step else None for t in range(T)]
-    figure = figures.clickable_cells(attention_heatmap(shown.result, title=title, spans=spans))
-    st.plotly_chart(figure, key=chart_key, on_select=
-                    functools.partial(_clicked, chart_key, step_key, span_key, L), selection_mode="points")
+    figure = figures.clickable_cells(attention_heatmap(shown.result, title=title, spans=spans, width=width))
+    st.plotly_chart(figure, key=chart_key, width="content", selection_mode="points",
+                    on_select=functools.partial(_clicked, chart_key, step_key, span_key, L))
 
 
 def against_gradients(run, checkpoint, model, vocab, config, text):

@@ -57,10 +57,18 @@ _MEASURE = st.components.v2.component("attention_lab.container_width", js=_JS,
 def container_width(key, default=DEFAULT_PX):
     """The width in px of the container this is called in (a tab, a column, the page), as the browser
     last reported it; `default` until it has. A hidden container (another tab) reports nothing."""
-    state = st.session_state.get(key)
-    known = state.get("width") if hasattr(state, "get") else None
+    known = last_width(key, None)
     result = _MEASURE(key=key, data={"known": known}, on_width_change=lambda: None, height=0)
     width = getattr(result, "width", None)
+    return int(width) if isinstance(width, (int, float)) and width > 0 else default
+
+
+def last_width(key, default=DEFAULT_PX):
+    """The width the browser last reported for container_width(key), without measuring again: for an
+    element as wide as that one (the Attention page's expander under its heatmap), whose own probe would
+    rerun the page."""
+    state = st.session_state.get(key)
+    width = state.get("width") if hasattr(state, "get") else None
     return int(width) if isinstance(width, (int, float)) and width > 0 else default
 
 
