@@ -23,7 +23,7 @@ names = list(labels)                                   # training order
 # Selections belong to one run: the checkpoint widgets are keyed by the run, so a run switch draws new
 # widgets that start from their own defaults. A default, not a value set through session state: a value
 # set by the server was lost when the width report reran the views' fragment before the browser had drawn
-# the widget (Compare opened with no checkpoints, 3 of 8 loads), while a default travels with the widget.
+# the widget (Compare opened with no checkpoints in 3 and 4 of 8 loads), while a default travels with it.
 RUN_KEY = ui.run_widget_key(run["path"])
 EPOCHS_KEY, STEP_KEY = f"compare.epochs.{RUN_KEY}", f"compare.step.{RUN_KEY}"
 DEFAULT_EPOCHS = sorted({names[0], names[len(names) // 2], names[-1]}, key=names.index)

@@ -177,3 +177,24 @@ def test_a_link_with_unknown_values_says_so(tiny_run):
     at.switch_page("pages/attention.py").run()
     assert not at.exception
     assert any("no run named" in w.value.replace("\\", "") for w in at.warning)
+
+
+def test_a_chosen_checkpoint_that_disappears_is_dropped_without_an_error(tiny_run, artifacts):
+    """The checkpoint widgets keep their choices across reruns (pages/compare.py); a chosen checkpoint
+    whose file goes is dropped from them, and the page draws on."""
+    other = os.path.join(artifacts, "runs", "20991231-000001-shrinking")
+    shutil.copytree(tiny_run, other)
+    try:
+        at = open_page("compare")
+        at.selectbox(key="compare.run").set_value(other).run()
+        checkpoints_box(at).set_value(["epoch_001", "epoch_002"]).run()
+        [step] = [s for s in at.select_slider if s.label == "Checkpoint"]
+        step.set_value("epoch_002").run()
+        os.remove(os.path.join(other, "checkpoints", "epoch_002.npz"))   # a damaged file is not listed either
+        at.run()
+        assert not at.exception, at.exception
+        assert checkpoints_box(at).value == ["epoch_001"]
+        [step] = [s for s in at.select_slider if s.label == "Checkpoint"]
+        assert step.value in [c.name for c in rundir.list_checkpoints(other)]
+    finally:
+        shutil.rmtree(other)
