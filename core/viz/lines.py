@@ -11,13 +11,12 @@ lines, its letter and its weight labels; `:hover` on the group and `:has()` on t
 Wrong output characters are red, as on the heatmap; a blank output position is drawn as '␣' and
 named "a blank" in its tooltip. With one output character selected (the page's picker, or a click,
 which ui.attention_views reports), its lines stay highlighted while nothing is hovered.
-Every piece of a user's text is escaped (xml_text), so the markup can be set as HTML safely.
+Every piece of a user's text is escaped (style.shown_char, style.blank_or_char), so the markup can be
+set as HTML safely.
 """
-from xml.sax.saxutils import escape
-
 import numpy as np
 
-from core.viz.style import LINE_RGB, TICK_COLOR, WRONG_COLOR
+from core.viz.style import LINE_RGB, TICK_COLOR, WRONG_COLOR, blank_or_char, shown_char
 
 MIN_WEIGHT = 0.03                 # lighter weights draw no line, so the picture stays readable
 GREY_RGB = "150, 150, 150"
@@ -45,20 +44,6 @@ def lines_height(width):
     return int(min(340, max(220, 0.36 * width)))
 
 
-def xml_text(text):
-    """A user's text as SVG/HTML text content: itself, with &, < and > escaped."""
-    return escape(str(text))
-
-
-def drawn_char(char):
-    return "␣" if char == " " else char
-
-
-def named_char(char):
-    """A character named in a tooltip: 'x' in quotes, or "a blank (␣)" for a space."""
-    return "a blank (␣)" if char == " " else f"'{char}'"
-
-
 def attention_lines(result, selected=None, width=700):
     """Lines view of a Translation, `width` px wide, as SVG markup; ``selected`` (an output index)
     keeps that character's lines highlighted while no other is hovered."""
@@ -81,7 +66,7 @@ def attention_lines(result, selected=None, width=700):
              f' aria-label="attention as lines">', f"<style>{_CSS}</style>"]
     for s, char in enumerate(result.text):
         parts.append(f'<text class="in" x="{x_in[s]:.1f}" y="{y_in}" font-size="{font}" fill="{TICK_COLOR}">'
-                     f"{xml_text(drawn_char(char))}<title>{xml_text(f'input {s + 1}: {named_char(char)}')}</title></text>")
+                     f"{shown_char(char)}<title>input {s + 1}: {blank_or_char(char)}</title></text>")
     for t in range(T):
         parts.append(_column(t, outputs[t], weights[t], result.text, bool(wrong[t]) if t < len(wrong) else False,
                              t == selected, x_out[t], x_in, (top, bottom, y_out, y_weight), font, small))
@@ -93,10 +78,10 @@ def _column(t, char, row, text, wrong, picked, x, x_in, ys, font, small):
     """One output character's group: a tooltip, its lines, its weight labels, its letter."""
     top, bottom, y_out, y_weight = ys
     looked_at = [s for s in np.argsort(row)[::-1][:3] if row[s] >= MIN_WEIGHT]
-    tooltip = f"output {t + 1}: {named_char(char)}" + (" (wrong)" if wrong else "")
+    tooltip = f"output {t + 1}: {blank_or_char(char)}" + (" (wrong)" if wrong else "")   # escaped
     if looked_at:
-        tooltip += ", looks at " + ", ".join(f"{named_char(text[s])} {row[s]:.2f}" for s in looked_at)
-    parts = [f'<g class="col{" picked" if picked else ""}" data-t="{t}"><title>{xml_text(tooltip)}</title>']
+        tooltip += ", looks at " + ", ".join(f"{blank_or_char(text[s])} {row[s]:.2f}" for s in looked_at)
+    parts = [f'<g class="col{" picked" if picked else ""}" data-t="{t}"><title>{tooltip}</title>']
     for s in np.flatnonzero(row >= MIN_WEIGHT):
         w = float(min(row[s], 1.0))
         parts.append(f'<line class="ln" x1="{x:.1f}" y1="{bottom:.1f}" x2="{x_in[s]:.1f}" y2="{top:.1f}"'
@@ -107,6 +92,6 @@ def _column(t, char, row, text, wrong, picked, x, x_in, ys, font, small):
     parts.append(f'<rect class="hit" x="{x - size / 2:.1f}" y="{y_out - font * 1.2:.1f}" width="{size:.1f}"'
                  f' height="{size:.1f}" rx="3"/>')
     parts.append(f'<text class="out{" wrong" if wrong else ""}" x="{x:.1f}" y="{y_out}" font-size="{font}"'
-                 f' fill="{WRONG_COLOR if wrong else TICK_COLOR}">{xml_text(drawn_char(char))}</text></g>')
+                 f' fill="{WRONG_COLOR if wrong else TICK_COLOR}">{shown_char(char)}</text></g>')
     return "".join(parts)
 
