@@ -16,6 +16,8 @@ then types a new date right away and checks it is the one drawn. Uses test_brows
 import os
 import time
 
+import pytest
+
 from tests.browser_lookup import chromium_for_tests
 from tests.test_browser import CHROMIUM_ARGS, OUT, server  # noqa: F401  (pytest fixture)
 
@@ -44,46 +46,52 @@ def wait_drawn(page, columns):
                            timeout=90000)
 
 
-def test_a_link_keeps_its_text_and_checkpoint_through_the_width_report(server):  # noqa: F811
+@pytest.fixture
+def browser():
+    """Chromium for one test; each load opens a fresh tab (a fresh session) in it."""
     from playwright.sync_api import sync_playwright
     os.makedirs(OUT, exist_ok=True)
-    seen = []
     with sync_playwright() as p:
         chromium = chromium_for_tests(lambda: p.chromium.executable_path)
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        launched = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
         try:
-            for n in range(LOADS):
-                page = browser.new_page(viewport={"width": 1400, "height": 1200})
-                page.goto(server + LINK)
-                wait_drawn(page, "2/10/93")
-                time.sleep(2)   # the probe polls once a second: a late report would rerun by now
-                shown = view(page)
-                seen.append(shown)
-                if shown["box"] != "2/10/93":
-                    page.screenshot(path=os.path.join(OUT, f"link-values-{n}.png"), full_page=True)
-                assert shown["box"] == "2/10/93", f"load {n + 1}: the box shows {shown['box']!r}; all: {seen}"
-                assert shown["slider"] and shown["slider"].startswith("epoch 2"), f"load {n + 1}: {shown}"
-                assert "epoch 2" in shown["map"]["title"], f"load {n + 1}: {shown}"
-                page.close()
-
-            # typed right after the load: the typed date is drawn and stays in the box
-            page = browser.new_page(viewport={"width": 900, "height": 1200})
-            page.goto(server + LINK)
-            box = page.locator("[data-testid='stTextInput'] input").first
-            box.wait_for(timeout=90000)
-            page.wait_for_function("() => { const b = document.querySelector(\"[data-testid='stTextInput'] "
-                                   "input\"); return b && b.value === '2/10/93'; }", timeout=90000)
-            box.fill("Aug 19, 2003")
-            box.press("Enter")
-            wait_drawn(page, "Aug␣19,␣2003")
-            time.sleep(2)
-            shown = view(page)
-            assert shown["box"] == "Aug 19, 2003", shown
-            assert shown["slider"].startswith("epoch 2"), shown
-            assert "text=Aug+19%2C+2003" in page.url or "text=Aug%2019%2C%202003" in page.url, page.url
-            page.close()
+            yield launched
         finally:
-            browser.close()
+            launched.close()
+
+
+def test_a_link_keeps_its_text_and_checkpoint_through_the_width_report(server, browser):  # noqa: F811
+    seen = []
+    for n in range(LOADS):
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(server + LINK)
+        wait_drawn(page, "2/10/93")
+        time.sleep(2)   # the probe polls once a second: a late report would rerun by now
+        shown = view(page)
+        seen.append(shown)
+        if shown["box"] != "2/10/93":
+            page.screenshot(path=os.path.join(OUT, f"link-values-{n}.png"), full_page=True)
+        assert shown["box"] == "2/10/93", f"load {n + 1}: the box shows {shown['box']!r}; all: {seen}"
+        assert shown["slider"] and shown["slider"].startswith("epoch 2"), f"load {n + 1}: {shown}"
+        assert "epoch 2" in shown["map"]["title"], f"load {n + 1}: {shown}"
+        page.close()
+
+    # typed right after the load: the typed date is drawn and stays in the box
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    page.goto(server + LINK)
+    box = page.locator("[data-testid='stTextInput'] input").first
+    box.wait_for(timeout=90000)
+    page.wait_for_function("() => { const b = document.querySelector(\"[data-testid='stTextInput'] "
+                           "input\"); return b && b.value === '2/10/93'; }", timeout=90000)
+    box.fill("Aug 19, 2003")
+    box.press("Enter")
+    wait_drawn(page, "Aug␣19,␣2003")
+    time.sleep(2)
+    shown = view(page)
+    assert shown["box"] == "Aug 19, 2003", shown
+    assert shown["slider"].startswith("epoch 2"), shown
+    assert "text=Aug+19%2C+2003" in page.url or "text=Aug%2019%2C%202003" in page.url, page.url
+    page.close()
 
 
 # Compare's checkpoints box: its options' labels as drawn (empty when the box lost its value), once the
@@ -95,25 +103,18 @@ COMPARE_BOX = """() => {
     return box.innerText.split("\\n").map(t => t.trim()).filter(t => t.includes(" - ")); }"""
 
 
-def test_compare_keeps_its_checkpoints_through_the_width_report(server):  # noqa: F811
+def test_compare_keeps_its_checkpoints_through_the_width_report(server, browser):  # noqa: F811
     """Compare's side-by-side checkpoints live in the width's fragment. Set through session state, they
     were lost when the width report reran that fragment before the browser had drawn the box: 4 of 8
     loads opened with no checkpoints and no maps (measured on this machine before the fix). Now the box
     is keyed by the run and starts from its default (pages/compare.py)."""
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        chromium = chromium_for_tests(lambda: p.chromium.executable_path)
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        try:
-            for n in range(LOADS):
-                page = browser.new_page(viewport={"width": 1400, "height": 1200})
-                page.goto(server + "/compare?run=demo&text=2%2F10%2F93")
-                page.wait_for_function(f"() => ({COMPARE_BOX})() !== null", timeout=90000)
-                time.sleep(2)   # a late report would have rerun the fragment by now
-                tags = page.evaluate(COMPARE_BOX)
-                if len(tags) != 3:
-                    page.screenshot(path=os.path.join(OUT, f"compare-box-{n}.png"), full_page=True)
-                assert len(tags) == 3 and tags[0].startswith("iteration 0"), f"load {n + 1}: {tags}"
-                page.close()
-        finally:
-            browser.close()
+    for n in range(LOADS):
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(server + "/compare?run=demo&text=2%2F10%2F93")
+        page.wait_for_function(f"() => ({COMPARE_BOX})() !== null", timeout=90000)
+        time.sleep(2)   # a late report would have rerun the fragment by now
+        tags = page.evaluate(COMPARE_BOX)
+        if len(tags) != 3:
+            page.screenshot(path=os.path.join(OUT, f"compare-box-{n}.png"), full_page=True)
+        assert len(tags) == 3 and tags[0].startswith("iteration 0"), f"load {n + 1}: {tags}"
+        page.close()
