@@ -76,3 +76,23 @@ def run_copy(tiny_run, tmp_path):
 
 def pytest_sessionfinish(session, exitstatus):
     shutil.rmtree(_ARTIFACTS, ignore_errors=True)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A browser test that fails says what the page showed: its address, its visible text and a
+    screenshot in test-artifacts/ (a timeout alone tells nothing of what was on the screen instead)."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "funcargs", {}).get("page")
+    if report.when != "call" or not report.failed or not hasattr(page, "screenshot"):
+        return
+    try:
+        folder = os.path.join(PROJECT_ROOT, "test-artifacts")
+        os.makedirs(folder, exist_ok=True)
+        shot = os.path.join(folder, f"failed-{item.name}.png")
+        page.screenshot(path=shot, full_page=True)
+        text = page.inner_text("body", timeout=5000)
+        report.sections.append(("what the browser showed", f"{page.url}\n{text[:4000]}\n(screenshot: {shot})"))
+    except Exception as e:   # a closed or hung page: the failure itself still reports
+        report.sections.append(("what the browser showed", f"could not read the page: {e}"))
