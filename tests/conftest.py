@@ -93,6 +93,8 @@ def pytest_runtest_makereport(item, call):
         shot = os.path.join(folder, f"failed-{item.name}.png")
         page.screenshot(path=shot, full_page=True)
         text = page.inner_text("body", timeout=5000)
-        report.sections.append(("what the browser showed", f"{page.url}\n{text[:4000]}\n(screenshot: {shot})"))
+        trouble = "\n".join(getattr(page, "trouble", [])[-20:]) or "none"
+        report.sections.append(("what the browser showed", f"{page.url}\n{text[:4000]}\n(screenshot: {shot})\n"
+                                                            f"console errors and failed requests:\n{trouble}"))
     except Exception as e:   # a closed or hung page: the failure itself still reports
         report.sections.append(("what the browser showed", f"could not read the page: {e}"))

@@ -7,7 +7,7 @@ import shutil
 
 from core import jobs
 from core.rundir import listing
-from tests.test_browser import OUT, page, server, set_number  # noqa: F401  (pytest fixtures)
+from tests.test_browser import OUT, page, server, set_number, wait_for_train_form  # noqa: F401  (pytest fixtures)
 
 # The rows of a page's dataframe whose header has `column`, as text: Streamlit draws the grid on a
 # canvas, but keeps an accessible table of the cells in view in the DOM (columns scrolled out of view,
@@ -58,7 +58,7 @@ def forget(run_dirs):
 
 def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
     open_page(page, server, "Train")
-    page.wait_for_selector("text=Start training")
+    wait_for_train_form(page)
     set_number(page, "Generator examples", 20000)
     set_number(page, "Epochs", 50)
     set_number(page, "Hidden size", 32)
@@ -106,7 +106,7 @@ def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
 
 def test_the_books_comparison_ends_on_train_and_overlays_on_compare(server, page, artifacts):
     open_page(page, server, "Train")
-    page.wait_for_selector("text=Start training")
+    wait_for_train_form(page)
     set_number(page, "Generator examples", 2000)
     set_number(page, "Epochs", 1)
     set_number(page, "Hidden size", 16)

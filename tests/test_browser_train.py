@@ -5,7 +5,7 @@ wrong one). Uses test_browser's server and page; screenshots at 1400 and 900 px 
 import os
 
 from core.rundir import listing
-from tests.test_browser import page, server, set_number  # noqa: F401  (pytest fixtures)
+from tests.test_browser import page, server, set_number, wait_for_train_form  # noqa: F401  (pytest fixtures)
 from tests.test_browser_runs import open_page, screenshots
 
 ESTIMATE = "() => { const box = document.querySelector('.st-key-train-estimate'); return box ? box.innerText : ''; }"
@@ -31,7 +31,7 @@ def test_the_estimate_changes_with_the_epochs_before_start(server, page, artifac
     root = os.path.join(artifacts, "runs")
     before = set(listing.run_dirs(root))
     open_page(page, server, "Train")
-    page.wait_for_selector("text=Start training")
+    wait_for_train_form(page)
     assert "1,755 iterations (5 epochs of 351)" in wait_for_estimate(page, "iterations")   # the book's setting
 
     set_number(page, "Epochs", 12)
