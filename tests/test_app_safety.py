@@ -1,6 +1,7 @@
 """The pages when served to a class: no free paths, plain-text errors, damaged runs beside good ones."""
 import gc
 import io
+import xml.etree.ElementTree as ET
 import json
 import os
 import re
@@ -148,6 +149,17 @@ def test_the_csv_download_is_the_attention_matrix(tiny_run):
     assert list(frame.columns)[:3] == ["1:A", "2:u", "3:g"] and frame.index[0] == f"1:{expected.prediction[0]}"
     np.testing.assert_allclose(frame.to_numpy(), expected.attention, atol=1e-6)
     assert (frame.to_numpy().sum(axis=1) <= 1 + 1e-4).all()   # the rest of each row is on the padding
+
+
+def test_the_lines_view_downloads_as_the_svg_drawn_for_that_date(tiny_run):
+    at = open_page("attention")
+    at.text_input(key="attention.text").input("Aug 19, 2003").run()
+    svg = download_content(at, "attention.lines_svg").decode("utf-8")
+    root = ET.fromstring(svg)   # a standalone SVG: well-formed, with its namespace
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    inputs = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text") if "in" in (t.get("class") or "").split()]
+    assert "".join(inputs).replace("␣", " ") == "Aug 19, 2003"   # one label per input character
+    assert len(list(root.iter("{http://www.w3.org/2000/svg}line"))) > 0
 
 
 def write_errors_file(folder):

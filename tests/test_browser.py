@@ -179,13 +179,26 @@ LIVE_HEATMAP = """() => {
     return null; }"""
 
 
+def open_from_home(page, server, title):
+    """Open Home, let it finish drawing (its run table comes last), then click `title` in the sidebar.
+
+    Clicked while Home was still drawing, the app went blank in a full CI run: the browser logged
+    "Bad delta path index 1 (should be between [0, 0])" from Streamlit's frontend (an element sent for a
+    block the new page does not have, most likely from Home's interrupted run) and then lost its
+    connection. A reload mends it; wait_for_train_form keeps one as a last resort.
+    """
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=90000)
+    page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
+
+
 def wait_for_train_form(page, label="Generator examples"):
     """Once the Train page is open: wait for its form's first field; reload once if it is not drawn in 45 s.
 
     In three full CI runs of 615 tests (never alone, never here under two busy loops beside the browser
-    tests) the Train form drew its Start button but not this field for 90 s. The retry keeps that rare
-    glitch from failing tests about training, and says it happened (stdout and test-artifacts/
-    browser-retries.log, with the browser's console errors and failed requests) so it can be traced.
+    tests) the Train form was not drawn for 90 s: the app had gone blank (see open_from_home). The retry
+    keeps that rare glitch from failing tests about training, and says it happened (stdout and
+    test-artifacts/browser-retries.log, with the browser's console errors and failed requests).
     """
     field = page.get_by_label(label, exact=True)
     try:
@@ -210,9 +223,7 @@ def set_number(page, label, value):
 
 
 def test_start_training_and_watch_the_chart_grow(server, page, artifacts):
-    page.goto(server)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Train").click()
+    open_from_home(page, server, "Train")
     wait_for_train_form(page)
     set_number(page, "Generator examples", 20000)
     set_number(page, "Epochs", 50)

@@ -4,7 +4,7 @@ import os
 import time
 
 from core import data
-from tests.test_browser import OUT, page, record, server  # noqa: F401  (pytest fixtures)
+from tests.test_browser import OUT, open_from_home, page, record, server  # noqa: F401  (pytest fixtures)
 
 LINES = 100_000   # enough that decoding lasts a few seconds even with the test's small model
 
@@ -33,9 +33,7 @@ def test_cancel_a_long_evaluation_then_run_it_again(server, page, data_folder):
     dataset = data.generated(LINES, seed=11)
     with open(os.path.join(data_folder, "many-dates.txt"), "w", encoding="utf-8") as f:
         f.writelines(f"{q}_{a}\n" for q, a in zip(dataset.questions, dataset.answers))
-    page.goto(server)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Errors").click()
+    open_from_home(page, server, "Errors")
     page.get_by_text("A data file on the server").click()   # its only file is picked: decoding starts
     page.wait_for_selector("text=Decoding", timeout=60000)
     assert decode_workers_of_streamlit(server)   # 100,000 rows go to worker processes

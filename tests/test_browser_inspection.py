@@ -5,17 +5,14 @@ import os
 
 from core import rundir
 from core.decoding import inspection
-from tests.test_browser import OUT, page, server  # noqa: F401  (the fixtures)
+from tests.test_browser import OUT, open_from_home, page, server  # noqa: F401  (the fixtures)
 
 TEXT = "Tuesday, November 22, 2016"
 VIEWS = ["Teacher forcing", "Candidates", "Move the attention", "Attention vs gradients", "Embeddings"]
 
 
 def open_inside(page, server, text=TEXT):
-    page.goto(server)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.wait_for_selector("[data-testid='stDataFrame']", timeout=60000)   # the Runs page has drawn
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Attention").click()
+    open_from_home(page, server, "Attention")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot", timeout=60000)
     box = page.locator("[data-testid='stTextInput'] input")
     box.fill(text)

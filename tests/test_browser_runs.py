@@ -7,7 +7,8 @@ import shutil
 
 from core import jobs
 from core.rundir import listing
-from tests.test_browser import OUT, page, server, set_number, wait_for_train_form  # noqa: F401  (pytest fixtures)
+from tests.test_browser import (OUT, open_from_home, page, server, set_number,  # noqa: F401  (fixtures)
+                                wait_for_train_form)
 
 # The rows of a page's dataframe whose header has `column`, as text: Streamlit draws the grid on a
 # canvas, but keeps an accessible table of the cells in view in the DOM (columns scrolled out of view,
@@ -34,12 +35,6 @@ def runs_root(artifacts):
     return os.path.join(artifacts, "runs")
 
 
-def open_page(page, server, title):
-    page.goto(server)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.locator("[data-testid='stSidebarNavLink']", has_text=title).click()
-
-
 def screenshots(page, name):
     """The page at 1400 and 900 px wide (full height), then back to 1400."""
     for width in (1400, 900):
@@ -57,7 +52,7 @@ def forget(run_dirs):
 
 
 def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
-    open_page(page, server, "Train")
+    open_from_home(page, server, "Train")
     wait_for_train_form(page)
     set_number(page, "Generator examples", 20000)
     set_number(page, "Epochs", 50)
@@ -105,7 +100,7 @@ def test_the_runs_page_updates_while_a_run_trains(server, page, artifacts):
 
 
 def test_the_books_comparison_ends_on_train_and_overlays_on_compare(server, page, artifacts):
-    open_page(page, server, "Train")
+    open_from_home(page, server, "Train")
     wait_for_train_form(page)
     set_number(page, "Generator examples", 2000)
     set_number(page, "Epochs", 1)

@@ -5,8 +5,8 @@ wrong one). Uses test_browser's server and page; screenshots at 1400 and 900 px 
 import os
 
 from core.rundir import listing
-from tests.test_browser import page, server, set_number, wait_for_train_form  # noqa: F401  (pytest fixtures)
-from tests.test_browser_runs import open_page, screenshots
+from tests.test_browser import open_from_home, page, server, set_number, wait_for_train_form  # noqa: F401
+from tests.test_browser_runs import screenshots
 
 ESTIMATE = "() => { const box = document.querySelector('.st-key-train-estimate'); return box ? box.innerText : ''; }"
 # How many of the form's widgets with this label the page shows (a stale copy mid-redraw counts too)
@@ -30,7 +30,7 @@ def assert_one_of_each(page):
 def test_the_estimate_changes_with_the_epochs_before_start(server, page, artifacts):
     root = os.path.join(artifacts, "runs")
     before = set(listing.run_dirs(root))
-    open_page(page, server, "Train")
+    open_from_home(page, server, "Train")
     wait_for_train_form(page)
     assert "1,755 iterations (5 epochs of 351)" in wait_for_estimate(page, "iterations")   # the book's setting
 

@@ -3,7 +3,7 @@ cannot click a table row). Uses test_browser's server and page."""
 import os
 
 from core.data import date_parser, variants
-from tests.test_browser import OUT, page, server  # noqa: F401  (pytest fixtures)
+from tests.test_browser import OUT, open_from_home, page, server  # noqa: F401  (pytest fixtures)
 
 ROW_PX = 35   # Streamlit's dataframe: header and rows are 35 px high
 # true once the first heatmap's input axis spells the given text (spaces drawn as '␣')
@@ -13,9 +13,7 @@ HEATMAP_READS = """(wanted) => {
 
 
 def test_a_click_on_a_variant_opens_it(server, page):  # noqa: F811
-    page.goto(server)
-    page.wait_for_selector("[data-testid='stApp']")
-    page.locator("[data-testid='stSidebarNavLink']", has_text="Attention").click()
+    open_from_home(page, server, "Attention")
     page.wait_for_selector("[data-testid='stPlotlyChart'] .js-plotly-plot", timeout=30000)
     box = page.locator("[data-testid='stTextInput'] input")
     # Type until the page has taken the date (its heatmap reads it): on a loaded machine a rerun still
