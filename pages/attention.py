@@ -97,7 +97,7 @@ else:
                "darker a line, the more the output character looks at that input character. Hover an output "
                "character to highlight its lines and show its weights; click it (or pick it here) to keep "
                "them highlighted. Wrong ones are red, ␣ is a blank.")
-    ui.lines_view(result, "attention")
+    ui.lines_view(result, "attention", file_name=ui.file_stem(ui.run_name(run), checkpoint))
 
     # computed only while open (on_change="rerun" makes .open tell), so typing stays as fast as before
     inside = st.expander("Look inside this decision", key="attention.inspect", on_change="rerun")

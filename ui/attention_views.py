@@ -48,14 +48,14 @@ def side_by_side(results, captions, keys, width):
                           key=key, width="content")
 
 
-def lines_view(result, key):
+def lines_view(result, key, file_name="attention"):
     """The lines view with its picker of one output character; hovering a character highlights its
-    lines, a click picks it. Picker and picture rerun on their own (a fragment, ui.layout.fitted): the
-    width's report, a pick."""
-    fitted(f"{key}.lines.width", lambda width: _lines(result, key, width))
+    lines, a click picks it; the picture as drawn downloads as SVG. Picker and picture rerun on their
+    own (a fragment, ui.layout.fitted): the width's report, a pick."""
+    fitted(f"{key}.lines.width", lambda width: _lines(result, key, width, file_name))
 
 
-def _lines(result, key, width):
+def _lines(result, key, width, file_name):
     T = result.attention.shape[0]
     outputs = result.prediction[:T].ljust(T)
     wrong = result.wrong or [False] * T
@@ -66,6 +66,9 @@ def _lines(result, key, width):
     svg = viz.attention_lines(result, selected=None if picked in (None, "all") else picked, width=width)
     _LINES(key=f"{key}.lines", data={"svg": svg}, height=lines_height(width),
            on_picked_change=lambda: _pick_clicked(key, T))
+    # a standalone SVG (its hover style included): for slides and notes, sharp at any size
+    st.download_button("Download the lines view (SVG)", svg, file_name=f"{file_name}-lines.svg",
+                       mime="image/svg+xml", key=f"{key}.lines_svg", on_click="ignore")
 
 
 def blank_named(char):
