@@ -73,7 +73,7 @@ def page(server):
 
 def watch_for_trouble(page):
     """Keep the browser's console errors and failed requests on the page (page.trouble), so a failing
-    test (tests/conftest.py) or a retry (wait_for_field) reports them."""
+    test (tests/conftest.py) or a retry (wait_for_train_form) reports them."""
     page.trouble = []
     page.on("console", lambda m: m.type == "error" and page.trouble.append(f"console: {m.text[:300]}"))
     page.on("pageerror", lambda e: page.trouble.append(f"page error: {str(e)[:300]}"))
