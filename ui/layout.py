@@ -23,22 +23,28 @@ DEFAULT_PX = 700
 RETRY_MS = 2500
 RETRIES = 2
 
+# Streamlit calls a v2 component's function again whenever its data changes (here: the width Python drew
+# with), without calling the cleanup the previous call returned (measured in Chromium with Streamlit
+# 1.67: four calls, no cleanup). So the probe keeps its state on its element, and only the first call
+# starts the observer and the timer; later calls update what Python drew with. Before, every new width
+# left one more probe behind with the old width, which re-sent reports the page had already drawn.
 _JS = f"""
 export default function (component) {{
   const {{ parentElement, setStateValue, data }} = component;
   const box = parentElement instanceof ShadowRoot ? parentElement.host : parentElement;
-  const known = data ? data.known : null;   // the width Python last drew with
-  let sent = null, sentAt = 0, retries = 0;
+  const probe = box.widthProbe || (box.widthProbe = {{ sent: null, sentAt: 0, retries: 0 }});
+  probe.known = data ? data.known : null;   // the width Python last drew with
+  probe.report = setStateValue;
+  if (probe.stop) return probe.stop;        // already measuring this element
   const check = () => {{
     const width = Math.floor(box.getBoundingClientRect().width / {STEP_PX}) * {STEP_PX};
-    if (width <= 0 || width === known) return;
-    if (width !== sent) {{ retries = 0; }}
+    if (width <= 0 || width === probe.known) return;
+    if (width !== probe.sent) {{ probe.retries = 0; }}
     // a report whose rerun never came (two figures' reports at once under load: measured, one of them
-    // stayed at the default width) is sent again after RETRY_MS, at most RETRIES times: this closure's
-    // `known` is not updated by a fragment's rerun, so "caught up" cannot be told here
-    else if (Date.now() - sentAt < {RETRY_MS} || retries >= {RETRIES}) {{ return; }}
-    else {{ retries += 1; }}
-    sent = width; sentAt = Date.now(); setStateValue("width", width);
+    // stayed at the default width) is sent again after RETRY_MS, at most RETRIES times
+    else if (Date.now() - probe.sentAt < {RETRY_MS} || probe.retries >= {RETRIES}) {{ return; }}
+    else {{ probe.retries += 1; }}
+    probe.sent = width; probe.sentAt = Date.now(); probe.report("width", width);
   }};
   // on resize (debounced), and once a second: a report lost in a rerun, or a style applied after the
   // first measurement, is caught up with (it stops as soon as Python draws with the width measured)
@@ -47,7 +53,8 @@ export default function (component) {{
   observer.observe(box);
   const poll = setInterval(check, 1000);
   check();
-  return () => {{ observer.disconnect(); clearTimeout(timer); clearInterval(poll); }};
+  probe.stop = () => {{ observer.disconnect(); clearTimeout(timer); clearInterval(poll); delete box.widthProbe; }};
+  return probe.stop;
 }}
 """
 _MEASURE = st.components.v2.component("attention_lab.container_width", js=_JS,
